@@ -1,0 +1,52 @@
+# The two commands: `make run` and `make test`. Nothing but Python and make needed.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DEV_ENV := DJANGO_DEBUG=1 PORTAL_DEMO=1
+
+.PHONY: run test install migrate seed lint format messages check-deploy bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	@mkdir -p var
+	$(DEV_ENV) $(PY) manage.py migrate --noinput -v 0
+
+seed: migrate
+	$(DEV_ENV) $(PY) manage.py seed_demo
+
+run: seed
+	@echo "Serving the Yuyao demo county on http://127.0.0.1:$(PORT)/ (demo accounts: var/demo-accounts.json)"
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Regenerate the catalogues after changing strings (needs GNU gettext); the compiled
+# .mo files are committed so that a fresh machine needs no gettext.
+messages: install
+	$(DEV_ENV) $(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var
+	$(PY) scripts/compile_messages.py
+
+check-deploy: install
+	DJANGO_DEBUG=0 SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	  ALLOWED_HOSTS=portal.example.gov.cn $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var/portal.sqlite3* var/demo-accounts.json var/static

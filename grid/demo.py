@@ -1,0 +1,207 @@
+"""The Yuyao demo county: real street and town names, a sample of the net below them,
+party organisations at every tier and a post for every role at every tier.
+
+Idempotent: running it again changes nothing. Demo mode only.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from .models import Building, Community, Grid, HandlingUnit, PartyOrganization, Post, Street
+from .permissions import Role
+
+DEMO_PASSWORD = "yuyao-demo-2026"
+
+# Real streets and towns of Yuyao; the communities are samples.
+DEMO_NET = [
+    ("阳明街道", Street.Kind.STREET, [("舜北社区", "community"), ("兴隆社区", "community")]),
+    ("凤山街道", Street.Kind.STREET, [("江南社区", "community"), ("城东社区", "community")]),
+    ("梨洲街道", Street.Kind.STREET, [("梨洲社区", "community"), ("谭家岭社区", "community")]),
+    ("泗门镇", Street.Kind.TOWN, [("泗门社区", "community"), ("小路下村", "village")]),
+]
+GRIDS_PER_COMMUNITY = 3
+BUILDINGS_PER_GRID = 2
+
+
+@dataclass
+class DemoResult:
+    created: int = 0
+    accounts: list = field(default_factory=list)
+
+
+class DemoSeeder:
+    def __init__(self):
+        self.result = DemoResult()
+        self.password_hash = make_password(DEMO_PASSWORD)
+        self.User = get_user_model()
+
+    def _get_or_create(self, model, lookup, defaults):
+        obj, created = model.objects.get_or_create(**lookup, defaults=defaults)
+        self.result.created += int(created)
+        return obj
+
+    def user(self, username, display_name, *, staff=False):
+        user = self._get_or_create(
+            self.User,
+            {"username": username},
+            {"display_name": display_name, "password": self.password_hash, "is_staff": staff},
+        )
+        return user
+
+    def post(self, user, role, node=None, unit=None, *, listed=False):
+        if node is None:
+            where = {f"{tier}_id": None for tier in ("street", "community", "grid", "building")}
+        else:
+            where = {f"{node.tier.value}_id": node.pk}
+        self._get_or_create(Post, {"user": user, "role": role, **where}, {"handling_unit": unit})
+        if listed:
+            self.result.accounts.append(
+                {
+                    "username": user.username,
+                    "password": DEMO_PASSWORD,
+                    "role": str(role),
+                    "tier": node.tier.value if node is not None else "county",
+                    "node": node.code if node is not None else settings.PORTAL_COUNTY_CODE,
+                    "name": user.display_name,
+                }
+            )
+
+    def party(self, kind, name, node):
+        self._get_or_create(
+            PartyOrganization, {"kind": kind, f"{node.tier.value}": node}, {"name": name}
+        )
+
+    def run(self) -> DemoResult:
+        county = settings.PORTAL_COUNTY_CODE
+        self.post(self.user("county", "余姚市管理员", staff=True), Role.COUNTY_ADMIN, listed=True)
+        self.post(self.user("dept", "民政局工作人员"), Role.DEPARTMENT_STAFF, listed=True)
+        self._get_or_create(
+            HandlingUnit, {"name": "余姚市住房和城乡建设局"}, {"kind": HandlingUnit.Kind.DEPARTMENT}
+        )
+        for s, (street_name, kind, communities) in enumerate(DEMO_NET, start=1):
+            street = self._get_or_create(
+                Street, {"code": f"{county}{s:03d}"}, {"name": street_name, "kind": kind}
+            )
+            listed = s <= 2
+            self.post(
+                self.user(f"jd{s}", f"{street_name}管理员", staff=True),
+                Role.STREET_ADMIN,
+                street,
+                listed=listed,
+            )
+            company = self._get_or_create(
+                HandlingUnit,
+                {"name": f"{street_name[:2]}物业服务有限公司"},
+                {"kind": HandlingUnit.Kind.PROPERTY_COMPANY, "street": street},
+            )
+            self.post(
+                self.user(f"wy{s}", f"{company.name}经理"),
+                Role.UNIT_STAFF,
+                street,
+                company,
+                listed=s == 1,
+            )
+            for c, (community_name, community_kind) in enumerate(communities, start=1):
+                community = self._get_or_create(
+                    Community,
+                    {"code": f"{street.code}{c:03d}"},
+                    {"name": community_name, "kind": community_kind, "street": street},
+                )
+                first = s == 1 and c == 1
+                self.party(
+                    PartyOrganization.Kind.COMMUNITY_COMMITTEE, f"{community_name}党委", community
+                )
+                self.post(
+                    self.user(f"sj{s}{c}", f"{community_name}书记"),
+                    Role.COMMUNITY_SECRETARY,
+                    community,
+                    listed=first,
+                )
+                self.post(
+                    self.user(f"sg{s}{c}", f"{community_name}社工"),
+                    Role.COMMUNITY_WORKER,
+                    community,
+                    listed=first,
+                )
+                for g in range(1, GRIDS_PER_COMMUNITY + 1):
+                    grid = self._get_or_create(
+                        Grid,
+                        {"code": f"{community.code}{g:03d}"},
+                        {"name": f"{community_name}第{g}网格", "community": community},
+                    )
+                    first_grid = first and g == 1
+                    self.party(PartyOrganization.Kind.GRID_BRANCH, f"{grid.name}党支部", grid)
+                    self.post(
+                        self.user(f"wg{s}{c}{g}", f"{grid.name}网格员"),
+                        Role.GRID_MEMBER,
+                        grid,
+                        listed=first_grid,
+                    )
+                    self.post(
+                        self.user(f"zb{s}{c}{g}", f"{grid.name}支部书记"),
+                        Role.GRID_BRANCH_SECRETARY,
+                        grid,
+                        listed=first_grid,
+                    )
+                    for b in range(1, BUILDINGS_PER_GRID + 1):
+                        number = (g - 1) * BUILDINGS_PER_GRID + b
+                        building = self._get_or_create(
+                            Building,
+                            {"code": f"{grid.code}{b:03d}"},
+                            {
+                                "name": f"{number}幢",
+                                "grid": grid,
+                                "address": f"浙江省余姚市{street_name}{community_name}{number}幢",
+                                "units": 2,
+                                "floors": 6 + b,
+                                "property_company": company,
+                            },
+                        )
+                        first_building = first_grid and b == 1
+                        self.party(
+                            PartyOrganization.Kind.BUILDING_GROUP,
+                            f"{community_name}{number}幢党小组",
+                            building,
+                        )
+                        self.post(
+                            self.user(f"lz{s}{c}{g}{b}", f"{community_name}{number}幢楼长"),
+                            Role.BUILDING_LEADER,
+                            building,
+                            listed=first_building,
+                        )
+                        self.post(
+                            self.user(f"dxz{s}{c}{g}{b}", f"{community_name}{number}幢党小组长"),
+                            Role.PARTY_GROUP_LEADER,
+                            building,
+                            listed=first_building,
+                        )
+        outsider = self.user("outsider", "无岗位用户")
+        self.result.accounts.append(
+            {
+                "username": outsider.username,
+                "password": DEMO_PASSWORD,
+                "role": "none",
+                "tier": "none",
+                "node": "",
+                "name": outsider.display_name,
+            }
+        )
+        return self.result
+
+
+def seed_demo(accounts_file: Path | None = None) -> DemoResult:
+    """Create the demo county (idempotent) and write the demo accounts file."""
+    if not settings.PORTAL_DEMO:
+        raise RuntimeError("The demo county exists only in demo mode (PORTAL_DEMO).")
+    with transaction.atomic():
+        result = DemoSeeder().run()
+    path = Path(accounts_file or settings.PORTAL_DEMO_ACCOUNTS_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result.accounts, ensure_ascii=False, indent=2), encoding="utf-8")
+    return result

@@ -1,0 +1,151 @@
+"""Tiers, roles and the permissions each role grants on the models of the net.
+
+A post holds one role on one node; the role's permissions apply to every object whose
+tier column for that node's tier equals the node (see ``grid/scoping.py``). The grants
+below are installed into ``RolePermission`` by a data migration and can be edited in
+the admin afterwards.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Tier(models.TextChoices):
+    COUNTY = "county", _("County")
+    STREET = "street", _("Street")
+    COMMUNITY = "community", _("Community")
+    GRID = "grid", _("Grid")
+    BUILDING = "building", _("Building")
+
+
+# From the top of the tree to the bottom; the index is the depth.
+TIER_ORDER = [Tier.COUNTY, Tier.STREET, Tier.COMMUNITY, Tier.GRID, Tier.BUILDING]
+NODE_TIERS = TIER_ORDER[1:]
+
+
+class Role(models.TextChoices):
+    COUNTY_ADMIN = "county_admin", _("County admin")
+    DEPARTMENT_STAFF = "department_staff", _("Department staff")
+    STREET_ADMIN = "street_admin", _("Street admin")
+    COMMUNITY_SECRETARY = "community_secretary", _("Community secretary")
+    COMMUNITY_WORKER = "community_worker", _("Community worker")
+    GRID_MEMBER = "grid_member", _("Grid member")
+    GRID_BRANCH_SECRETARY = "grid_branch_secretary", _("Grid branch secretary")
+    BUILDING_LEADER = "building_leader", _("Building leader")
+    PARTY_GROUP_LEADER = "party_group_leader", _("Building party group leader")
+    UNIT_STAFF = "unit_staff", _("Handling unit staff")
+
+
+ROLE_TIER = {
+    Role.COUNTY_ADMIN: Tier.COUNTY,
+    Role.DEPARTMENT_STAFF: Tier.COUNTY,
+    Role.STREET_ADMIN: Tier.STREET,
+    Role.COMMUNITY_SECRETARY: Tier.COMMUNITY,
+    Role.COMMUNITY_WORKER: Tier.COMMUNITY,
+    Role.GRID_MEMBER: Tier.GRID,
+    Role.GRID_BRANCH_SECRETARY: Tier.GRID,
+    Role.BUILDING_LEADER: Tier.BUILDING,
+    Role.PARTY_GROUP_LEADER: Tier.BUILDING,
+    # Staff of a handling unit hold their post on the unit's community (or street, or
+    # county for a department); what reaches them is granted per object.
+    Role.UNIT_STAFF: Tier.COMMUNITY,
+}
+
+# Roles whose holders work in Django admin.
+STAFF_ROLES = {Role.COUNTY_ADMIN, Role.STREET_ADMIN}
+
+
+class GridPerm(StrEnum):
+    VIEW_STREET = "grid.view_street"
+    ADD_STREET = "grid.add_street"
+    CHANGE_STREET = "grid.change_street"
+    DELETE_STREET = "grid.delete_street"
+    VIEW_COMMUNITY = "grid.view_community"
+    ADD_COMMUNITY = "grid.add_community"
+    CHANGE_COMMUNITY = "grid.change_community"
+    DELETE_COMMUNITY = "grid.delete_community"
+    VIEW_GRID = "grid.view_grid"
+    ADD_GRID = "grid.add_grid"
+    CHANGE_GRID = "grid.change_grid"
+    DELETE_GRID = "grid.delete_grid"
+    VIEW_BUILDING = "grid.view_building"
+    ADD_BUILDING = "grid.add_building"
+    CHANGE_BUILDING = "grid.change_building"
+    DELETE_BUILDING = "grid.delete_building"
+    VIEW_HANDLINGUNIT = "grid.view_handlingunit"
+    ADD_HANDLINGUNIT = "grid.add_handlingunit"
+    CHANGE_HANDLINGUNIT = "grid.change_handlingunit"
+    DELETE_HANDLINGUNIT = "grid.delete_handlingunit"
+    VIEW_PARTYORGANIZATION = "grid.view_partyorganization"
+    ADD_PARTYORGANIZATION = "grid.add_partyorganization"
+    CHANGE_PARTYORGANIZATION = "grid.change_partyorganization"
+    DELETE_PARTYORGANIZATION = "grid.delete_partyorganization"
+    VIEW_POST = "grid.view_post"
+    ADD_POST = "grid.add_post"
+    CHANGE_POST = "grid.change_post"
+    DELETE_POST = "grid.delete_post"
+    VIEW_ROLEPERMISSION = "grid.view_rolepermission"
+    ADD_ROLEPERMISSION = "grid.add_rolepermission"
+    CHANGE_ROLEPERMISSION = "grid.change_rolepermission"
+    DELETE_ROLEPERMISSION = "grid.delete_rolepermission"
+
+
+_ALL = set(GridPerm)
+_VIEW_NET = {
+    GridPerm.VIEW_STREET,
+    GridPerm.VIEW_COMMUNITY,
+    GridPerm.VIEW_GRID,
+    GridPerm.VIEW_BUILDING,
+    GridPerm.VIEW_HANDLINGUNIT,
+    GridPerm.VIEW_PARTYORGANIZATION,
+    GridPerm.VIEW_POST,
+}
+_BELOW_STREET = {
+    GridPerm.ADD_COMMUNITY,
+    GridPerm.CHANGE_COMMUNITY,
+    GridPerm.DELETE_COMMUNITY,
+    GridPerm.ADD_GRID,
+    GridPerm.CHANGE_GRID,
+    GridPerm.DELETE_GRID,
+    GridPerm.ADD_BUILDING,
+    GridPerm.CHANGE_BUILDING,
+    GridPerm.DELETE_BUILDING,
+    GridPerm.ADD_HANDLINGUNIT,
+    GridPerm.CHANGE_HANDLINGUNIT,
+    GridPerm.DELETE_HANDLINGUNIT,
+    GridPerm.ADD_PARTYORGANIZATION,
+    GridPerm.CHANGE_PARTYORGANIZATION,
+    GridPerm.DELETE_PARTYORGANIZATION,
+    GridPerm.ADD_POST,
+    GridPerm.CHANGE_POST,
+    GridPerm.DELETE_POST,
+}
+_COMMUNITY_MANAGE = {
+    GridPerm.CHANGE_COMMUNITY,
+    GridPerm.ADD_GRID,
+    GridPerm.CHANGE_GRID,
+    GridPerm.ADD_BUILDING,
+    GridPerm.CHANGE_BUILDING,
+    GridPerm.ADD_HANDLINGUNIT,
+    GridPerm.CHANGE_HANDLINGUNIT,
+    GridPerm.ADD_PARTYORGANIZATION,
+    GridPerm.CHANGE_PARTYORGANIZATION,
+    GridPerm.ADD_POST,
+    GridPerm.CHANGE_POST,
+    GridPerm.DELETE_POST,
+}
+
+ROLE_PERMISSIONS: dict[Role, set[GridPerm]] = {
+    Role.COUNTY_ADMIN: _ALL,
+    Role.DEPARTMENT_STAFF: {GridPerm.VIEW_STREET, GridPerm.VIEW_COMMUNITY},
+    Role.STREET_ADMIN: _VIEW_NET | _BELOW_STREET | {GridPerm.CHANGE_STREET},
+    Role.COMMUNITY_SECRETARY: _VIEW_NET | _COMMUNITY_MANAGE,
+    Role.COMMUNITY_WORKER: _VIEW_NET | {GridPerm.CHANGE_BUILDING},
+    Role.GRID_MEMBER: _VIEW_NET | {GridPerm.CHANGE_BUILDING},
+    Role.GRID_BRANCH_SECRETARY: _VIEW_NET | {GridPerm.CHANGE_PARTYORGANIZATION},
+    Role.BUILDING_LEADER: _VIEW_NET,
+    Role.PARTY_GROUP_LEADER: _VIEW_NET,
+    Role.UNIT_STAFF: set(),
+}
