@@ -3,7 +3,7 @@ units and posts attached to it; role grants and single-object grants."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -246,8 +246,12 @@ class Building(NetNode):
         help_text=_("The grid code and a 3-digit building sequence."),
     )
     address = models.CharField(_("address"), max_length=200)
-    units = models.PositiveSmallIntegerField(_("units"), default=1)
-    floors = models.PositiveSmallIntegerField(_("floors"), default=1)
+    units = models.PositiveSmallIntegerField(
+        _("units"), default=1, validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    floors = models.PositiveSmallIntegerField(
+        _("floors"), default=1, validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
     property_company = models.ForeignKey(
         HandlingUnit,
         on_delete=models.SET_NULL,

@@ -16,3 +16,4 @@ STORAGES["staticfiles"] = {  # noqa: F405
 SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -1,0 +1,171 @@
+"""Factories of the net and the shared test world of personas."""
+
+from dataclasses import dataclass, field
+
+import factory
+from django.contrib.auth import get_user_model
+
+from grid.models import Building, Community, Grid, HandlingUnit, PartyOrganization, Post, Street
+from grid.permissions import Role
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password(PASSWORD)
+
+
+class StreetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Street
+
+    code = factory.Sequence(lambda n: f"330281{n + 100:03d}")
+    name = factory.Sequence(lambda n: f"街道{n}")
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Community
+
+    street = factory.SubFactory(StreetFactory)
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.street.code}{n % 1000:03d}")
+    name = factory.Sequence(lambda n: f"社区{n}")
+
+
+class GridFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Grid
+
+    community = factory.SubFactory(CommunityFactory)
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.community.code}{n % 1000:03d}")
+    name = factory.Sequence(lambda n: f"网格{n}")
+
+
+class BuildingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Building
+
+    grid = factory.SubFactory(GridFactory)
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.grid.code}{n % 1000:03d}")
+    name = factory.Sequence(lambda n: f"{n}幢")
+    address = factory.LazyAttribute(lambda o: f"余姚市{o.name}")
+    units = 2
+    floors = 6
+
+
+class HandlingUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HandlingUnit
+
+    name = factory.Sequence(lambda n: f"处置单位{n}")
+    kind = HandlingUnit.Kind.COMMUNITY_UNIT
+
+
+class PartyOrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartyOrganization
+
+    name = factory.Sequence(lambda n: f"党组织{n}")
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+
+    user = factory.SubFactory(UserFactory)
+
+
+def attach(role, user, node=None, unit=None):
+    """Give ``user`` a post of ``role`` on ``node`` (None: the county)."""
+    kwargs = {node.tier.value: node} if node is not None else {}
+    return PostFactory(user=user, role=role, handling_unit=unit, **kwargs)
+
+
+@dataclass
+class World:
+    """Two streets, each with two communities, each with two grids, each with two
+    buildings; party organisations at every tier; one user per post and an outsider."""
+
+    streets: list = field(default_factory=list)
+    communities: list = field(default_factory=list)
+    grids: list = field(default_factory=list)
+    buildings: list = field(default_factory=list)
+    units: list = field(default_factory=list)
+    users: dict = field(default_factory=dict)
+
+    def user(self, name):
+        """A fresh copy of a persona (nothing cached from an earlier request)."""
+        return get_user_model().objects.get(pk=self.users[name].pk)
+
+
+def build_world() -> World:
+    world = World()
+    for s in range(2):
+        street = StreetFactory(code=f"330281{s + 1:03d}", name=f"测试街道{s + 1}")
+        world.streets.append(street)
+        for c in range(2):
+            community = CommunityFactory(
+                street=street, code=f"{street.code}{c + 1:03d}", name=f"社区{s + 1}-{c + 1}"
+            )
+            world.communities.append(community)
+            PartyOrganizationFactory(
+                kind=PartyOrganization.Kind.COMMUNITY_COMMITTEE, community=community
+            )
+            world.units.append(HandlingUnitFactory(community=community))
+            for g in range(2):
+                grid = GridFactory(community=community, code=f"{community.code}{g + 1:03d}")
+                world.grids.append(grid)
+                PartyOrganizationFactory(kind=PartyOrganization.Kind.GRID_BRANCH, grid=grid)
+                for b in range(2):
+                    building = BuildingFactory(grid=grid, code=f"{grid.code}{b + 1:03d}")
+                    world.buildings.append(building)
+                    PartyOrganizationFactory(
+                        kind=PartyOrganization.Kind.BUILDING_GROUP, building=building
+                    )
+    world.units.append(HandlingUnitFactory(kind=HandlingUnit.Kind.DEPARTMENT))
+    s1, s2 = world.streets
+    c1 = world.communities[0]
+    g1 = world.grids[0]
+    b1 = world.buildings[0]
+    personas = {
+        "county_admin": (Role.COUNTY_ADMIN, None, True),
+        "department_staff": (Role.DEPARTMENT_STAFF, None, False),
+        "street_admin": (Role.STREET_ADMIN, s1, True),
+        "other_street_admin": (Role.STREET_ADMIN, s2, True),
+        "community_secretary": (Role.COMMUNITY_SECRETARY, c1, False),
+        "community_worker": (Role.COMMUNITY_WORKER, c1, False),
+        "grid_member": (Role.GRID_MEMBER, g1, False),
+        "grid_branch_secretary": (Role.GRID_BRANCH_SECRETARY, g1, False),
+        "building_leader": (Role.BUILDING_LEADER, b1, False),
+        "party_group_leader": (Role.PARTY_GROUP_LEADER, b1, False),
+    }
+    for name, (role, node, staff) in personas.items():
+        user = UserFactory(username=name, is_staff=staff)
+        attach(role, user, node)
+        world.users[name] = user
+    unit_staff = UserFactory(username="unit_staff")
+    attach(Role.UNIT_STAFF, unit_staff, c1, world.units[0])
+    world.users["unit_staff"] = unit_staff
+    world.users["outsider"] = UserFactory(username="outsider")
+    return world
+
+
+PERSONAS = [
+    "county_admin",
+    "department_staff",
+    "street_admin",
+    "other_street_admin",
+    "community_secretary",
+    "community_worker",
+    "grid_member",
+    "grid_branch_secretary",
+    "building_leader",
+    "party_group_leader",
+    "unit_staff",
+    "outsider",
+]

@@ -1,0 +1,38 @@
+"""An independent answer to "may this persona do this to that object", from node codes.
+
+Codes are prefixes of their descendants' codes (street 330281001 → community
+330281001001 → ...), so an object is below a post's node exactly when the object's
+node code starts with the post's node code. Role grants come from the enums in the
+apps' permissions.py, not from the database.
+"""
+
+from grid.models import Post
+from grid.permissions import ROLE_PERMISSIONS, ROLE_TIER, Tier
+from yuyao_portal.permissions import ROLE_PERMISSIONS as PORTAL_ROLE_PERMISSIONS
+
+
+def node_code(obj) -> str:
+    if hasattr(obj, "scope_node"):
+        node = obj.scope_node()
+        return node.code if node is not None else ""
+    return obj.code
+
+
+def role_grants(role) -> set[str]:
+    return {str(p) for p in ROLE_PERMISSIONS.get(role, set())} | {
+        str(p) for p in PORTAL_ROLE_PERMISSIONS.get(role, set())
+    }
+
+
+def expected_allowed(user, perm: str, obj) -> bool:
+    for post in Post.objects.filter(user=user, is_active=True):
+        if perm not in role_grants(post.role):
+            continue
+        if ROLE_TIER[post.role] == Tier.COUNTY:
+            return True
+        node = post.scope_node()
+        if node is not None and node_code(obj).startswith(node.code):
+            # The object's own tier must be at or below the post's tier.
+            if len(node_code(obj)) >= len(node.code):
+                return True
+    return False
