@@ -31,8 +31,7 @@ def expected_allowed(user, perm: str, obj) -> bool:
         if ROLE_TIER[post.role] == Tier.COUNTY:
             return True
         node = post.scope_node()
+        # The object's node is the post's node or below it.
         if node is not None and node_code(obj).startswith(node.code):
-            # The object's own tier must be at or below the post's tier.
-            if len(node_code(obj)) >= len(node.code):
-                return True
+            return True
     return False

@@ -1,0 +1,97 @@
+"""Django admin, scoped exactly like the workbench."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from grid.models import Building, Community, Grid, PartyOrganization, Post, Street
+
+ADMIN_PERSONAS = ["county_admin", "street_admin", "other_street_admin"]
+MODELS = [Street, Community, Grid, Building, PartyOrganization, Post]
+
+
+def _url(model, name, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{name}", args=args)
+
+
+@pytest.mark.parametrize("persona", ADMIN_PERSONAS)
+def test_changelists_and_change_pages_follow_the_scope(world, client, persona):
+    client.force_login(world.users[persona])
+    user = world.user(persona)
+    for model in MODELS:
+        visible = set(model.objects.for_user(user).values_list("pk", flat=True))
+        response = client.get(_url(model, "changelist"))
+        assert response.status_code == 200, model
+        listed = {obj.pk for obj in response.context["cl"].result_list}
+        assert listed == visible, (persona, model)
+        for obj in model.objects.all():
+            status = client.get(_url(model, "change", obj.pk)).status_code
+            assert status == (200 if obj.pk in visible else 404), (persona, model, obj)
+
+
+def test_admin_is_in_chinese(world, client):
+    client.force_login(world.users["street_admin"])
+    html = client.get("/admin/").content.decode()
+    assert "余姚" in html and "楼栋" in html
+
+
+def test_foreign_key_choices_are_scoped(world, client):
+    client.force_login(world.users["street_admin"])
+    response = client.get(_url(Building, "change", world.buildings[0].pk))
+    field = response.context["adminform"].form.fields["grid"]
+    assert set(field.queryset) == set(Grid.objects.filter(street=world.streets[0]))
+
+
+def test_admin_cannot_move_an_object_out_of_scope(world, client):
+    client.force_login(world.users["street_admin"])
+    grid = world.grids[0]
+    foreign = world.communities[2]  # the other street
+    response = client.post(
+        _url(Grid, "change", grid.pk),
+        {"code": foreign.code + "001", "name": grid.name, "community": foreign.pk},
+    )
+    assert response.status_code == 200  # the form shows the error
+    assert response.context["adminform"].form.errors
+    grid.refresh_from_db()
+    assert grid.community_id == world.communities[0].pk
+
+
+def test_street_admin_edits_within_their_street(world, client):
+    client.force_login(world.users["street_admin"])
+    building = world.buildings[0]
+    response = client.post(
+        _url(Building, "change", building.pk),
+        {
+            "code": building.code,
+            "name": "新名字",
+            "address": building.address,
+            "units": 3,
+            "floors": 9,
+            "grid": building.grid_id,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    building.refresh_from_db()
+    assert (building.name, building.units) == ("新名字", 3)
+
+
+def test_non_staff_cannot_enter_admin(world, client):
+    client.force_login(world.users["grid_member"])
+    response = client.get("/admin/")
+    assert response.status_code == 302
+
+
+def test_user_admin_is_county_only(world, client):
+    client.force_login(world.users["street_admin"])
+    assert client.get("/admin/yuyao_portal/user/").status_code == 403
+    client.force_login(world.users["county_admin"])
+    assert client.get("/admin/yuyao_portal/user/").status_code == 200
+
+
+def test_every_admin_page_of_the_net_answers(world, client):
+    client.force_login(world.users["county_admin"])
+    for model in admin.site._registry:
+        if model._meta.app_label != "grid":
+            continue
+        assert client.get(_url(model, "changelist")).status_code == 200
+        assert client.get(_url(model, "add")).status_code == 200
