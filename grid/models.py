@@ -16,11 +16,16 @@ from .scoping import TierScoped, propagate_tier_columns
 digits = RegexValidator(r"^\d+$", _("Only digits are allowed."))
 
 
+CODE_MESSAGES = {
+    9: _("The code must be exactly 9 digits."),
+    12: _("The code must be exactly 12 digits."),
+    15: _("The code must be exactly 15 digits."),
+    18: _("The code must be exactly 18 digits."),
+}
+
+
 def _code_validator(length):
-    return RegexValidator(
-        rf"^\d{{{length}}}$",
-        _("The code must be exactly %(length)d digits.") % {"length": length},
-    )
+    return RegexValidator(rf"^\d{{{length}}}$", CODE_MESSAGES[length])
 
 
 class NetNode(models.Model):
@@ -64,12 +69,7 @@ class NetNode(models.Model):
     def clean(self):
         super().clean()
         if self.code_length and self.code and len(self.code) != self.code_length:
-            raise ValidationError(
-                {
-                    "code": _("The code must be exactly %(length)d digits.")
-                    % {"length": self.code_length}
-                }
-            )
+            raise ValidationError({"code": CODE_MESSAGES[self.code_length]})
         parent = self.parent if self.parent_field and self._parent_set() else None
         if parent is not None and self.code and not self.code.startswith(parent.code):
             raise ValidationError(
