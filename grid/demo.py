@@ -38,7 +38,7 @@ class DemoResult:
 class DemoSeeder:
     def __init__(self):
         self.result = DemoResult()
-        self.password_hash = make_password(DEMO_PASSWORD)
+        self._password_hash = None
         self.User = get_user_model()
 
     def _get_or_create(self, model, lookup, defaults):
@@ -46,12 +46,21 @@ class DemoSeeder:
         self.result.created += int(created)
         return obj
 
+    @property
+    def password_hash(self):
+        """Hashed once, and only when a user is created: hashing is slow on purpose."""
+        if self._password_hash is None:
+            self._password_hash = make_password(DEMO_PASSWORD)
+        return self._password_hash
+
     def user(self, username, display_name, *, staff=False):
-        user = self._get_or_create(
-            self.User,
-            {"username": username},
-            {"display_name": display_name, "password": self.password_hash, "is_staff": staff},
-        )
+        user = self.User.objects.filter(username=username).first()
+        if user is None:
+            user = self._get_or_create(
+                self.User,
+                {"username": username},
+                {"display_name": display_name, "password": self.password_hash, "is_staff": staff},
+            )
         return user
 
     def post(self, user, role, node=None, unit=None, *, listed=False):

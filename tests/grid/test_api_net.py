@@ -213,3 +213,15 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
     html = docs.content.decode()
     assert "/static/drf_spectacular_sidecar/" in html
     assert "cdn" not in html.lower() and "https://" not in html
+
+
+def test_token_authentication(world, api_client):
+    response = api_client.post(
+        "/api/v1/auth/token/", {"username": "grid_member", "password": "correct-horse-battery-staple"}
+    )
+    assert response.status_code == 200
+    token = response.json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert _ids(api_client.get("/api/v1/grids/")) == {world.grids[0].pk}
+    bad = api_client.post("/api/v1/auth/token/", {"username": "grid_member", "password": "x"})
+    assert bad.status_code == 400
