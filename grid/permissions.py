@@ -92,7 +92,54 @@ class GridPerm(StrEnum):
     DELETE_ROLEPERMISSION = "grid.delete_rolepermission"
 
 
-_ALL = set(GridPerm)
+class PeoplePerm(StrEnum):
+    VIEW_HOUSEHOLD = "grid.view_household"
+    ADD_HOUSEHOLD = "grid.add_household"
+    CHANGE_HOUSEHOLD = "grid.change_household"
+    DELETE_HOUSEHOLD = "grid.delete_household"
+    VIEW_RESIDENT = "grid.view_resident"
+    ADD_RESIDENT = "grid.add_resident"
+    CHANGE_RESIDENT = "grid.change_resident"
+    REVEAL_RESIDENT_PII = "grid.reveal_resident_pii"
+    IMPORT_ROSTER = "grid.import_roster"
+    EXPORT_ROSTER = "grid.export_roster"
+    VIEW_PARTYMEMBERSHIP = "grid.view_partymembership"
+    ADD_PARTYMEMBERSHIP = "grid.add_partymembership"
+    CHANGE_PARTYMEMBERSHIP = "grid.change_partymembership"
+    VIEW_MOVEMENT = "grid.view_movement"
+    ADD_MOVEMENT = "grid.add_movement"
+    VIEW_VERIFICATIONREQUEST = "grid.view_verificationrequest"
+    CHANGE_VERIFICATIONREQUEST = "grid.change_verificationrequest"
+    VIEW_HOUSEHOLDTAG = "grid.view_householdtag"
+    ADD_HOUSEHOLDTAG = "grid.add_householdtag"
+    CHANGE_HOUSEHOLDTAG = "grid.change_householdtag"
+    VIEW_PERSONALDATAACCESS = "grid.view_personaldataaccess"
+
+
+# Nobody deletes residents, movements or the access log: they change state instead.
+_ALL = set(GridPerm) | set(PeoplePerm)
+_VIEW_PEOPLE = {
+    PeoplePerm.VIEW_HOUSEHOLD,
+    PeoplePerm.VIEW_RESIDENT,
+    PeoplePerm.VIEW_PARTYMEMBERSHIP,
+    PeoplePerm.VIEW_MOVEMENT,
+}
+_KEEP_ROSTER = _VIEW_PEOPLE | {
+    PeoplePerm.ADD_HOUSEHOLD,
+    PeoplePerm.CHANGE_HOUSEHOLD,
+    PeoplePerm.ADD_RESIDENT,
+    PeoplePerm.CHANGE_RESIDENT,
+    PeoplePerm.ADD_MOVEMENT,
+    PeoplePerm.REVEAL_RESIDENT_PII,
+    PeoplePerm.EXPORT_ROSTER,
+    PeoplePerm.VIEW_VERIFICATIONREQUEST,
+    PeoplePerm.CHANGE_VERIFICATIONREQUEST,
+}
+_KEEP_PARTY = {
+    PeoplePerm.VIEW_PARTYMEMBERSHIP,
+    PeoplePerm.ADD_PARTYMEMBERSHIP,
+    PeoplePerm.CHANGE_PARTYMEMBERSHIP,
+}
 _VIEW_NET = {
     GridPerm.VIEW_STREET,
     GridPerm.VIEW_COMMUNITY,
@@ -137,15 +184,34 @@ _COMMUNITY_MANAGE = {
     GridPerm.DELETE_POST,
 }
 
-ROLE_PERMISSIONS: dict[Role, set[GridPerm]] = {
-    Role.COUNTY_ADMIN: _ALL,
+# Seeing ID numbers and phones whole (each time logged) is for the posts that keep the
+# roster: community offices and grid members. Street and county admins see masks; a
+# county admin may grant more in RolePermission.
+ROLE_PERMISSIONS: dict[Role, set[str]] = {
+    Role.COUNTY_ADMIN: _ALL - {PeoplePerm.REVEAL_RESIDENT_PII},
     Role.DEPARTMENT_STAFF: {GridPerm.VIEW_STREET, GridPerm.VIEW_COMMUNITY},
-    Role.STREET_ADMIN: _VIEW_NET | _BELOW_STREET | {GridPerm.CHANGE_STREET},
-    Role.COMMUNITY_SECRETARY: _VIEW_NET | _COMMUNITY_MANAGE,
-    Role.COMMUNITY_WORKER: _VIEW_NET | {GridPerm.CHANGE_BUILDING},
-    Role.GRID_MEMBER: _VIEW_NET | {GridPerm.CHANGE_BUILDING},
-    Role.GRID_BRANCH_SECRETARY: _VIEW_NET | {GridPerm.CHANGE_PARTYORGANIZATION},
-    Role.BUILDING_LEADER: _VIEW_NET,
-    Role.PARTY_GROUP_LEADER: _VIEW_NET,
+    Role.STREET_ADMIN: _VIEW_NET
+    | _BELOW_STREET
+    | {GridPerm.CHANGE_STREET}
+    | _VIEW_PEOPLE
+    | {PeoplePerm.VIEW_VERIFICATIONREQUEST, PeoplePerm.EXPORT_ROSTER},
+    Role.COMMUNITY_SECRETARY: _VIEW_NET
+    | _COMMUNITY_MANAGE
+    | _KEEP_ROSTER
+    | _KEEP_PARTY
+    | {PeoplePerm.IMPORT_ROSTER},
+    Role.COMMUNITY_WORKER: _VIEW_NET
+    | {GridPerm.CHANGE_BUILDING}
+    | _KEEP_ROSTER
+    | {PeoplePerm.IMPORT_ROSTER},
+    Role.GRID_MEMBER: _VIEW_NET | {GridPerm.CHANGE_BUILDING} | _KEEP_ROSTER,
+    Role.GRID_BRANCH_SECRETARY: _VIEW_NET
+    | {GridPerm.CHANGE_PARTYORGANIZATION}
+    | _VIEW_PEOPLE
+    | _KEEP_PARTY,
+    Role.BUILDING_LEADER: _VIEW_NET
+    | _VIEW_PEOPLE
+    | {PeoplePerm.VIEW_VERIFICATIONREQUEST, PeoplePerm.CHANGE_VERIFICATIONREQUEST},
+    Role.PARTY_GROUP_LEADER: _VIEW_NET | {PeoplePerm.VIEW_PARTYMEMBERSHIP},
     Role.UNIT_STAFF: set(),
 }

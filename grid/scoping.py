@@ -203,6 +203,33 @@ def holdings(user) -> list[Holding]:
 
 def forget_holdings(user) -> None:
     user.__dict__.pop("_grid_holdings", None)
+    user.__dict__.pop("_grid_households", None)
+
+
+def own_ids(user, source: str) -> list[int]:
+    """What a user holds as a person, not through a post: ``user`` (their own id) or
+    ``household`` (the household of the resident record linked to their account)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if source == "user":
+        return [user.pk]
+    if source == "household":
+        cached = getattr(user, "_grid_households", None)
+        if cached is None:
+            Resident = apps.get_model("grid", "Resident")
+            cached = list(
+                Resident.objects.filter(user_id=user.pk, state="living").values_list(
+                    "household_id", flat=True
+                )
+            )
+            user._grid_households = cached
+        return cached
+    raise ValueError(f"Unknown source {source!r}")
+
+
+def self_access(model, action: str) -> list[tuple[str, str]]:
+    """``[(source, column)]``: the model's rows a person may ``action`` as themselves."""
+    return getattr(model, "self_access", {}).get(action, [])
 
 
 def user_permissions(user) -> frozenset[str]:
@@ -262,6 +289,10 @@ def scope_filter(user, model, action: str) -> Q | None:
     condition = Q(pk__in=[])
     for column, ids in sorted(by_column.items()):
         condition |= Q(**{f"{column}__in": sorted(ids)})
+    for source, column in self_access(model, action):
+        ids = own_ids(user, source)
+        if ids:
+            condition |= Q(**{f"{column}__in": ids})
     codename = perm.split(".", 1)[1]
     for grant_model in grant_models(model):
         owner = {"user_id": user.pk} if hasattr(grant_model, "user") else {"group__user": user}
@@ -306,6 +337,11 @@ class ScopedPermissionBackend(BaseBackend):
             column = tier_column(model, holding.tier)
             if column is not None and getattr(obj, column) == holding.node_id:
                 return True
+        action = perm.split(".", 1)[1].split("_", 1)[0]
+        if perm == f"{model._meta.app_label}.{action}_{model._meta.model_name}":
+            for source, column in self_access(model, action):
+                if getattr(obj, column) in own_ids(user_obj, source):
+                    return True
         return False
 
     def has_module_perms(self, user_obj, app_label):

@@ -5,8 +5,35 @@ from dataclasses import dataclass, field
 import factory
 from django.contrib.auth import get_user_model
 
-from grid.models import Building, Community, Grid, HandlingUnit, PartyOrganization, Post, Street
+import datetime
+
+from grid.models import (
+    Building,
+    Community,
+    Grid,
+    HandlingUnit,
+    Household,
+    Movement,
+    PartyMembership,
+    PartyOrganization,
+    Post,
+    Resident,
+    Street,
+    VerificationRequest,
+)
+from grid.pii import make_id_number
 from grid.permissions import Role
+
+# Every ID number a factory made, so the masking scanner knows what must never leak.
+ISSUED_ID_NUMBERS: set[str] = set()
+
+
+def fictional_id_number(n: int) -> str:
+    born = datetime.date(1950, 1, 1) + datetime.timedelta(days=(n * 97) % 20000)
+    number = make_id_number("330281", born, n)
+    ISSUED_ID_NUMBERS.add(number)
+    return number
+
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -73,6 +100,31 @@ class PartyOrganizationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"党组织{n}")
 
 
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    building = factory.SubFactory(BuildingFactory)
+    unit = 1
+    room = factory.Sequence(lambda n: f"{101 + n}")
+
+
+class ResidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resident
+
+    household = factory.SubFactory(HouseholdFactory)
+    name = factory.Sequence(lambda n: f"居民{n}")
+    gender = Resident.Gender.FEMALE
+    id_number = factory.Sequence(lambda n: fictional_id_number(n + 1))
+    birth_date = factory.LazyAttribute(
+        lambda o: datetime.date(
+            int(o.id_number[6:10]), int(o.id_number[10:12]), int(o.id_number[12:14])
+        )
+    )
+    phone = factory.Sequence(lambda n: f"138{n:08d}")
+
+
 class PostFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Post
@@ -96,6 +148,8 @@ class World:
     grids: list = field(default_factory=list)
     buildings: list = field(default_factory=list)
     units: list = field(default_factory=list)
+    households: list = field(default_factory=list)
+    residents: list = field(default_factory=list)
     users: dict = field(default_factory=dict)
 
     def user(self, name):
@@ -124,8 +178,18 @@ def build_world() -> World:
                 for b in range(2):
                     building = BuildingFactory(grid=grid, code=f"{grid.code}{b + 1:03d}")
                     world.buildings.append(building)
-                    PartyOrganizationFactory(
+                    group = PartyOrganizationFactory(
                         kind=PartyOrganization.Kind.BUILDING_GROUP, building=building
+                    )
+                    household = HouseholdFactory(building=building, unit=1, room="101")
+                    world.households.append(household)
+                    head = ResidentFactory(household=household, relation=Resident.Relation.HEAD)
+                    spouse = ResidentFactory(household=household, relation=Resident.Relation.SPOUSE)
+                    household.head = head
+                    household.save()
+                    world.residents += [head, spouse]
+                    PartyMembership.objects.create(
+                        resident=head, organization=group, joined_on=datetime.date(2001, 7, 1)
                     )
     world.units.append(HandlingUnitFactory(kind=HandlingUnit.Kind.DEPARTMENT))
     s1, s2 = world.streets
@@ -152,6 +216,29 @@ def build_world() -> World:
     attach(Role.UNIT_STAFF, unit_staff, c1, world.units[0])
     world.users["unit_staff"] = unit_staff
     world.users["outsider"] = UserFactory(username="outsider")
+    # A verified resident of the first building's household, and one waiting.
+    resident_user = UserFactory(username="resident")
+    Resident.objects.filter(pk=world.residents[0].pk).update(user=resident_user)
+    world.residents[0].refresh_from_db()
+    world.users["resident"] = resident_user
+    applicant = UserFactory(username="applicant")
+    VerificationRequest.objects.create(
+        user=applicant,
+        building=world.buildings[0],
+        unit=1,
+        room="101",
+        name=world.residents[1].name,
+        phone="13900000001",
+    )
+    world.users["applicant"] = applicant
+    # History: a resident of the fifth building's household who moved out.
+    leaver = ResidentFactory(household=world.households[4], state=Resident.State.MOVED_OUT)
+    Movement.objects.create(
+        resident=leaver,
+        kind=Movement.Kind.MOVE_OUT,
+        date=datetime.date(2025, 3, 1),
+        from_household=world.households[4],
+    )
     return world
 
 
@@ -167,5 +254,7 @@ PERSONAS = [
     "building_leader",
     "party_group_leader",
     "unit_staff",
+    "resident",
+    "applicant",
     "outsider",
 ]

@@ -24,7 +24,27 @@ def role_grants(role) -> set[str]:
     }
 
 
+def _self_allowed(user, perm: str, obj) -> bool:
+    """A person's own rows: the household of their linked resident, their own requests."""
+    from grid.models import Household, Resident, VerificationRequest
+
+    if not perm.startswith("grid.view_"):
+        return False
+    households = set(
+        Resident.objects.filter(user=user, state="living").values_list("household_id", flat=True)
+    )
+    if isinstance(obj, Household):
+        return obj.pk in households
+    if isinstance(obj, Resident):
+        return obj.household_id in households
+    if isinstance(obj, VerificationRequest):
+        return obj.user_id == user.pk
+    return False
+
+
 def expected_allowed(user, perm: str, obj) -> bool:
+    if _self_allowed(user, perm, obj):
+        return True
     for post in Post.objects.filter(user=user, is_active=True):
         if perm not in role_grants(post.role):
             continue

@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Building, Community, Grid
-from .scoping import OutOfScope, forget_role_permissions, save_in_scope
+from ..models import Building, Community, Grid
+from ..scoping import OutOfScope, forget_role_permissions, save_in_scope
 
 
 def install_role_permissions(apps, role_permissions: dict) -> int:
@@ -26,9 +26,12 @@ def install_role_permissions(apps, role_permissions: dict) -> int:
     for role, perms in role_permissions.items():
         for perm in perms:
             app_label, codename = str(perm).split(".", 1)
-            permission = Permission.objects.get(
+            permission = Permission.objects.filter(
                 content_type__app_label=app_label, codename=codename
-            )
+            ).first()
+            if permission is None:
+                # The model arrives in a later migration, which installs it again.
+                continue
             _obj, created = RolePermission.objects.get_or_create(
                 role=str(role), permission=permission
             )

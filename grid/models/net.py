@@ -9,9 +9,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from .permissions import ROLE_TIER, Role, Tier
-from .querysets import NetQuerySet
-from .scoping import TierScoped, propagate_tier_columns
+from ..permissions import ROLE_TIER, Role, Tier
+from ..querysets import NetQuerySet
+from ..scoping import TierScoped, propagate_tier_columns
 
 digits = RegexValidator(r"^\d+$", _("Only digits are allowed."))
 

@@ -1,0 +1,34 @@
+"""Text messages to phones, through a pluggable backend (``PORTAL_SMS_BACKEND``)."""
+
+import logging
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from .pii import mask_phone
+
+logger = logging.getLogger("grid.sms")
+
+
+class LogSMSBackend:
+    """The default backend: writes the message to the log instead of sending it."""
+
+    def send(self, phone: str, message: str) -> None:
+        logger.warning("SMS to %s (not sent, log backend): %s", mask_phone(phone), message)
+
+
+class MemorySMSBackend:
+    """Keeps messages in memory, for tests."""
+
+    outbox: list[tuple[str, str]] = []
+
+    def send(self, phone: str, message: str) -> None:
+        self.outbox.append((phone, message))
+
+
+def sms_backend():
+    return import_string(getattr(settings, "PORTAL_SMS_BACKEND", "grid.sms.LogSMSBackend"))()
+
+
+def send_sms(phone: str, message: str) -> None:
+    sms_backend().send(phone, message)
