@@ -48,9 +48,9 @@ ROLE_TIER = {
     Role.GRID_BRANCH_SECRETARY: Tier.GRID,
     Role.BUILDING_LEADER: Tier.BUILDING,
     Role.PARTY_GROUP_LEADER: Tier.BUILDING,
-    # Staff of a handling unit hold their post on the unit's community (or street, or
-    # county for a department); what reaches them is granted per object.
-    Role.UNIT_STAFF: Tier.COMMUNITY,
+    # Staff of a handling unit hold their post where the unit is attached (county,
+    # street or community): None means "the tier of the post's node".
+    Role.UNIT_STAFF: None,
 }
 
 # Roles whose holders work in Django admin.
@@ -215,3 +215,20 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
     Role.PARTY_GROUP_LEADER: _VIEW_NET | {PeoplePerm.VIEW_PARTYMEMBERSHIP},
     Role.UNIT_STAFF: set(),
 }
+
+
+def post_tier(role: str, street_id, community_id, grid_id, building_id) -> Tier:
+    """The tier a post of ``role`` acts on: the role's own, or for a role bound to no
+    tier, the most specific node the post is on."""
+    tier = ROLE_TIER[Role(role)]
+    if tier is not None:
+        return tier
+    for candidate, node_id in (
+        (Tier.BUILDING, building_id),
+        (Tier.GRID, grid_id),
+        (Tier.COMMUNITY, community_id),
+        (Tier.STREET, street_id),
+    ):
+        if node_id is not None:
+            return candidate
+    return Tier.COUNTY

@@ -27,3 +27,24 @@ class NetQuerySet(ScopedQuerySet):
             for name, (model, column) in children.items()
         }
         return self.annotate(**annotations)
+
+
+class ResidentQuerySet(ScopedQuerySet):
+    def search(self, term: str):
+        """Find by ID number (whole or its last four), phone, or the start of the name."""
+        from .pii import normalize_id_number
+
+        term = (term or "").strip()
+        if not term:
+            return self
+        upper = normalize_id_number(term)
+        if len(upper) == 18 and upper[:17].isdigit():
+            return self.filter(id_number=upper)
+        if len(upper) == 4 and upper[:3].isdigit() and (upper[3].isdigit() or upper[3] == "X"):
+            return self.filter(id_last4=upper)
+        if len(term) == 11 and term.isdigit():
+            return self.filter(phone=term)
+        return self.filter(name__startswith=term)
+
+    def living(self):
+        return self.filter(state="living")

@@ -26,7 +26,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .permissions import NODE_TIERS, ROLE_TIER, Role, Tier
+from .permissions import NODE_TIERS, Tier, post_tier
 
 ACTIONS = ("view", "add", "change", "delete")
 ROLE_PERMISSIONS_CACHE_KEY = "grid:role-permissions:v1"
@@ -188,7 +188,7 @@ def holdings(user) -> list[Holding]:
             "role", "street_id", "community_id", "grid_id", "building_id"
         )
         for role, street_id, community_id, grid_id, building_id in rows:
-            tier = ROLE_TIER[Role(role)]
+            tier = post_tier(role, street_id, community_id, grid_id, building_id)
             node_by_tier = {
                 Tier.COUNTY: None,
                 Tier.STREET: street_id,

@@ -1,11 +1,10 @@
 """Factories of the net and the shared test world of personas."""
 
+import datetime
 from dataclasses import dataclass, field
 
 import factory
 from django.contrib.auth import get_user_model
-
-import datetime
 
 from grid.models import (
     Building,
@@ -21,8 +20,8 @@ from grid.models import (
     Street,
     VerificationRequest,
 )
-from grid.pii import make_id_number
 from grid.permissions import Role
+from grid.pii import make_id_number
 
 # Every ID number a factory made, so the masking scanner knows what must never leak.
 ISSUED_ID_NUMBERS: set[str] = set()

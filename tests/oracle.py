@@ -7,7 +7,7 @@ apps' permissions.py, not from the database.
 """
 
 from grid.models import Post
-from grid.permissions import ROLE_PERMISSIONS, ROLE_TIER, Tier
+from grid.permissions import ROLE_PERMISSIONS, Tier
 from yuyao_portal.permissions import ROLE_PERMISSIONS as PORTAL_ROLE_PERMISSIONS
 
 
@@ -48,7 +48,7 @@ def expected_allowed(user, perm: str, obj) -> bool:
     for post in Post.objects.filter(user=user, is_active=True):
         if perm not in role_grants(post.role):
             continue
-        if ROLE_TIER[post.role] == Tier.COUNTY:
+        if post.tier == Tier.COUNTY:
             return True
         node = post.scope_node()
         # The object's node is the post's node or below it.

@@ -95,6 +95,13 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
                 _("This record is still in use and cannot be deleted.")
             ) from exc
 
+    def handle_exception(self, exc):
+        # A business rule refused in a service is a 400 with its message.
+        if isinstance(exc, DjangoValidationError):
+            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            exc = serializers.ValidationError(detail)
+        return super().handle_exception(exc)
+
     @classmethod
     def as_view(cls, actions=None, **initkwargs):
         if cls.scoped_model is None:

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import people, views
 
 router = DefaultRouter()
 router.register("streets", views.StreetViewSet)
@@ -10,5 +10,10 @@ router.register("buildings", views.BuildingViewSet)
 router.register("handling-units", views.HandlingUnitViewSet)
 router.register("party-organisations", views.PartyOrganizationViewSet)
 router.register("posts", views.PostViewSet)
+router.register("households", people.HouseholdViewSet)
+router.register("residents", people.ResidentViewSet)
+router.register("party-members", people.PartyMembershipViewSet)
+router.register("movements", people.MovementViewSet)
+router.register("verification-requests", people.VerificationRequestViewSet)
 
 urlpatterns = router.urls

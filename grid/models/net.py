@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from ..permissions import ROLE_TIER, Role, Tier
+from ..permissions import Role, Tier, post_tier
 from ..querysets import NetQuerySet
 from ..scoping import TierScoped, propagate_tier_columns
 
@@ -409,7 +409,9 @@ class Post(TierScoped):
 
     @property
     def tier(self) -> Tier:
-        return ROLE_TIER[Role(self.role)]
+        return post_tier(
+            self.role, self.street_id, self.community_id, self.grid_id, self.building_id
+        )
 
     def clean(self):
         super().clean()

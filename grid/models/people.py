@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..pii import (
+    id_birth_date,
     mask_id_number,
     mask_phone,
     normalize_id_number,
     validate_id_number,
     validate_phone,
 )
+from ..querysets import ResidentQuerySet
 from ..scoping import TierScoped
 
 
@@ -176,6 +178,8 @@ class Resident(TierScoped):
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = ResidentQuerySet.as_manager()
+
     class Meta(TierScoped.Meta):
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
@@ -203,6 +207,15 @@ class Resident(TierScoped):
     @property
     def phone_masked(self):
         return mask_phone(self.phone)
+
+    def clean(self):
+        super().clean()
+        number = normalize_id_number(self.id_number)
+        born = id_birth_date(number) if len(number) == 18 else None
+        if born is not None and self.birth_date and born != self.birth_date:
+            raise ValidationError(
+                {"birth_date": _("The date of birth differs from the one in the ID number.")}
+            )
 
     def fill_tier_columns(self):
         if self.household_id is not None:

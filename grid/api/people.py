@@ -1,0 +1,474 @@
+"""The API of the people on the net. ID numbers and phones are masked in every response
+unless the caller asks to reveal them (``?reveal=id_number,phone`` on one resident),
+holds the reveal permission there, and the reveal is logged."""
+
+import django_filters as filters
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import permissions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from .. import services
+from ..models import (
+    Building,
+    Household,
+    HouseholdTag,
+    Movement,
+    PartyMembership,
+    Resident,
+    VerificationRequest,
+)
+from ..pii import mask_id_number, mask_phone, validate_phone
+from .scoped import ScopedModelSerializer, ScopedModelViewSet
+
+
+class NoStoreMixin:
+    """Responses carrying personal data are never cached."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ResidentCursor(CursorPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    ordering = "id"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "Masked (330281********1234 or 138****5678) unless revealed.",
+    }
+)
+class MaskedCharField(serializers.CharField):
+    """Whole on input; masked on output unless this field was revealed for the caller."""
+
+    masks = {"id_number": mask_id_number, "phone": mask_phone}
+
+    def to_representation(self, value):
+        if self.field_name in self.context.get("revealed", ()):
+            return value
+        return self.masks[self.field_name](value)
+
+
+def _id(name):
+    return filters.NumberFilter(field_name=f"{name}_id", min_value=1, max_value=2**62)
+
+
+# --- households --------------------------------------------------------------------------
+
+
+class HouseholdSerializer(ScopedModelSerializer):
+    tags = serializers.SlugRelatedField(
+        many=True,
+        slug_field="code",
+        queryset=HouseholdTag.objects.filter(is_active=True),
+        required=False,
+    )
+    building = serializers.PrimaryKeyRelatedField(queryset=Building.objects.all())
+    building_name = serializers.CharField(source="building.name", read_only=True)
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "building",
+            "building_name",
+            "unit",
+            "room",
+            "kind",
+            "head",
+            "tags",
+            "grid",
+            "community",
+            "street",
+        ]
+        read_only_fields = ["grid", "community", "street"]
+
+
+class HouseholdFilter(filters.FilterSet):
+    street = _id("street")
+    community = _id("community")
+    grid = _id("grid")
+    building = _id("building")
+    tag = filters.CharFilter(field_name="tags__code")
+
+    class Meta:
+        model = Household
+        fields = ["kind", "unit"]
+
+
+class HouseholdViewSet(NoStoreMixin, ScopedModelViewSet):
+    """Households (户), each a room of a unit of a building."""
+
+    queryset = Household.objects.select_related("building").prefetch_related("tags")
+    serializer_class = HouseholdSerializer
+    filterset_class = HouseholdFilter
+    search_fields = ["room"]
+    ordering_fields = ["unit", "room"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+# --- residents ---------------------------------------------------------------------------
+
+
+class ResidentSerializer(ScopedModelSerializer):
+    id_number = MaskedCharField(max_length=18, help_text=_("Masked unless revealed."))
+    phone = MaskedCharField(
+        max_length=11, required=False, allow_blank=True, validators=[validate_phone]
+    )
+    household_label = serializers.CharField(source="household.__str__", read_only=True)
+
+    class Meta:
+        model = Resident
+        fields = [
+            "id",
+            "household",
+            "household_label",
+            "name",
+            "gender",
+            "birth_date",
+            "id_number",
+            "phone",
+            "relation",
+            "residence_status",
+            "political_status",
+            "occupation",
+            "notes",
+            "state",
+            "building",
+            "grid",
+            "community",
+            "street",
+        ]
+        read_only_fields = ["state", "building", "grid", "community", "street"]
+
+    def validate_id_number(self, value):
+        from ..pii import normalize_id_number, validate_id_number
+
+        value = normalize_id_number(value)
+        try:
+            validate_id_number(value)
+        except Exception as exc:  # a Django ValidationError with its message
+            raise serializers.ValidationError(list(getattr(exc, "messages", [str(exc)]))) from exc
+        duplicate = Resident.objects.filter(id_number=value)
+        if self.instance is not None:
+            duplicate = duplicate.exclude(pk=self.instance.pk)
+        if duplicate.exists():
+            raise serializers.ValidationError(
+                _("A resident with this ID number is already registered.")
+            )
+        return value
+
+
+class ResidentFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        method="search", label=_("Name, ID number, its last four digits or phone")
+    )
+    street = _id("street")
+    community = _id("community")
+    grid = _id("grid")
+    building = _id("building")
+    household = _id("household")
+
+    class Meta:
+        model = Resident
+        fields = ["state", "political_status", "residence_status", "gender"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+REVEAL = OpenApiParameter(
+    "reveal",
+    OpenApiTypes.STR,
+    description="Comma-separated fields to show whole (id_number, phone); logged, needs the "
+    "reveal permission on this resident.",
+)
+
+
+class ResidentViewSet(NoStoreMixin, ScopedModelViewSet):
+    """Residents (居民). Never deleted: movements change their state."""
+
+    queryset = Resident.objects.select_related("household__building")
+    serializer_class = ResidentSerializer
+    filterset_class = ResidentFilter
+    pagination_class = ResidentCursor
+    ordering_fields = None
+    search_fields = []
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    @extend_schema(parameters=[REVEAL])
+    def retrieve(self, request, *args, **kwargs):
+        resident = self.get_object()
+        context = self.get_serializer_context()
+        wanted = [f for f in request.query_params.get("reveal", "").split(",") if f.strip()]
+        if wanted:
+            context["revealed"] = services.reveal_personal_data(
+                user=request.user,
+                resident=resident,
+                fields=[f.strip() for f in wanted],
+                address=request.META.get("REMOTE_ADDR"),
+            )
+        return Response(self.get_serializer_class()(resident, context=context).data)
+
+
+# --- party members -----------------------------------------------------------------------
+
+
+class PartyMembershipSerializer(ScopedModelSerializer):
+    resident_name = serializers.CharField(source="resident.name", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = PartyMembership
+        fields = [
+            "id",
+            "resident",
+            "resident_name",
+            "organization",
+            "organization_name",
+            "joined_on",
+            "status",
+            "in_service",
+            "workplace",
+            "grid",
+            "community",
+            "street",
+        ]
+        read_only_fields = ["grid", "community", "street"]
+
+
+class PartyMembershipFilter(filters.FilterSet):
+    street = _id("street")
+    community = _id("community")
+    grid = _id("grid")
+    building = _id("building")
+    organization = _id("organization")
+
+    class Meta:
+        model = PartyMembership
+        fields = ["status", "in_service"]
+
+
+class PartyMembershipViewSet(ScopedModelViewSet):
+    """Party members, each in one party organisation on the net."""
+
+    queryset = PartyMembership.objects.select_related("resident", "organization")
+    serializer_class = PartyMembershipSerializer
+    filterset_class = PartyMembershipFilter
+    search_fields = ["resident__name", "workplace"]
+    ordering_fields = ["joined_on"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+# --- movements ---------------------------------------------------------------------------
+
+
+class MovementSerializer(ScopedModelSerializer):
+    resident_name = serializers.CharField(source="resident.name", read_only=True)
+
+    class Meta:
+        model = Movement
+        fields = [
+            "id",
+            "resident",
+            "resident_name",
+            "kind",
+            "date",
+            "from_household",
+            "to_household",
+            "note",
+            "recorded_at",
+            "building",
+            "grid",
+            "community",
+            "street",
+        ]
+        read_only_fields = ["from_household", "building", "grid", "community", "street"]
+
+    def validate(self, attrs):
+        return attrs  # the service checks the movement against the resident's state
+
+
+class MovementFilter(filters.FilterSet):
+    street = _id("street")
+    community = _id("community")
+    grid = _id("grid")
+    building = _id("building")
+    resident = _id("resident")
+    date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Movement
+        fields = ["kind"]
+
+
+class MovementViewSet(NoStoreMixin, ScopedModelViewSet):
+    """Moving in, out, between households and deaths: dated events, never deletions."""
+
+    queryset = Movement.objects.select_related("resident")
+    serializer_class = MovementSerializer
+    filterset_class = MovementFilter
+    ordering_fields = ["date"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        movement = services.record_movement(
+            user=request.user,
+            resident=data["resident"],
+            kind=data["kind"],
+            date=data["date"],
+            to_household=data.get("to_household"),
+            note=data.get("note", ""),
+        )
+        return Response(self.get_serializer(movement).data, status=status.HTTP_201_CREATED)
+
+
+# --- verification requests ---------------------------------------------------------------
+
+
+class VerificationRequestSerializer(ScopedModelSerializer):
+    phone = MaskedCharField(max_length=11, validators=[validate_phone])
+    building = serializers.PrimaryKeyRelatedField(queryset=Building.objects.all())
+    building_name = serializers.CharField(source="building.name", read_only=True)
+
+    class Meta:
+        model = VerificationRequest
+        fields = [
+            "id",
+            "building",
+            "building_name",
+            "unit",
+            "room",
+            "name",
+            "phone",
+            "id_last4",
+            "state",
+            "reason",
+            "resident",
+            "created_at",
+            "decided_at",
+        ]
+        read_only_fields = ["state", "reason", "resident", "created_at", "decided_at"]
+
+    def validate(self, attrs):
+        return attrs  # the services check requests and decisions
+
+
+class ConfirmSerializer(serializers.Serializer):
+    resident = serializers.PrimaryKeyRelatedField(
+        queryset=Resident.objects.all(), required=False, allow_null=True
+    )
+
+    def get_fields(self):
+        from ..scoping import restrict_related_choices
+
+        fields = super().get_fields()
+        restrict_related_choices(fields, self.context["request"].user)
+        return fields
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class VerificationRequestFilter(filters.FilterSet):
+    street = _id("street")
+    community = _id("community")
+    grid = _id("grid")
+    building = _id("building")
+
+    class Meta:
+        model = VerificationRequest
+        fields = ["state"]
+
+
+class CanRequestOrDecide(permissions.BasePermission):
+    """Any signed-in account may ask for its household; deciding is checked per object
+    by the services."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated)
+
+
+class VerificationRequestViewSet(NoStoreMixin, ScopedModelViewSet):
+    """Resident accounts asking to be linked to their household, and their decisions."""
+
+    queryset = VerificationRequest.objects.select_related("building")
+    serializer_class = VerificationRequestSerializer
+    filterset_class = VerificationRequestFilter
+    permission_classes = [CanRequestOrDecide]
+    ordering_fields = ["created_at"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_serializer_class(self):
+        return {"confirm": ConfirmSerializer, "decline": DeclineSerializer}.get(
+            self.action, VerificationRequestSerializer
+        )
+
+    def get_serializer(self, *args, **kwargs):
+        if self.action == "create":
+            # The building is chosen from the whole county, not from a scope.
+            kwargs.setdefault("context", self.get_serializer_context())
+            serializer = VerificationRequestSerializer(*args, **kwargs)
+            serializer.fields["building"].queryset = Building.objects.all()
+            return serializer
+        return super().get_serializer(*args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        created = services.request_household_verification(
+            user=request.user,
+            building=data["building"],
+            unit=data["unit"],
+            room=data["room"],
+            name=data["name"],
+            phone=data["phone"],
+            id_last4=data.get("id_last4", ""),
+        )
+        return Response(
+            VerificationRequestSerializer(created, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """Confirm the person against the roster (optionally naming the resident)."""
+        verification = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decided = services.confirm_household_verification(
+            user=request.user,
+            request=verification,
+            resident=serializer.validated_data.get("resident"),
+        )
+        return Response(
+            VerificationRequestSerializer(decided, context=self.get_serializer_context()).data
+        )
+
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        """Decline with a reason."""
+        verification = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decided = services.decline_household_verification(
+            user=request.user, request=verification, reason=serializer.validated_data["reason"]
+        )
+        return Response(
+            VerificationRequestSerializer(decided, context=self.get_serializer_context()).data
+        )
