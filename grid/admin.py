@@ -1,14 +1,22 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Building,
     Community,
     Grid,
     HandlingUnit,
+    Household,
+    HouseholdTag,
+    Movement,
+    PartyMembership,
     PartyOrganization,
+    PersonalDataAccess,
     Post,
+    Resident,
     RolePermission,
     Street,
+    VerificationRequest,
 )
 from .scoped_admin import ScopedModelAdmin
 
@@ -81,3 +89,118 @@ class RolePermissionAdmin(admin.ModelAdmin):
     list_display = ["role", "permission"]
     list_filter = ["role"]
     list_select_related = ["permission__content_type"]
+
+
+# --- people ------------------------------------------------------------------------------
+
+
+class ReadOnlyMixin:
+    """Records that only services write (movements, decisions) are read here."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HouseholdTag)
+class HouseholdTagAdmin(admin.ModelAdmin):
+    """The county-wide list of household tags; county admins extend it."""
+
+    list_display = ["code", "name", "name_en", "is_active"]
+    list_editable = ["is_active"]
+
+
+@admin.register(Household)
+class HouseholdAdmin(ScopedModelAdmin):
+    list_display = ["__str__", "kind", "building", "grid"]
+    list_filter = ["kind", "tags"]
+    list_select_related = ["building", "grid"]
+    search_fields = ["room", "building__code", "building__name"]
+    autocomplete_fields = ["building"]
+    raw_id_fields = ["head"]
+    exclude = ["street", "community", "grid"]
+
+
+@admin.register(Resident)
+class ResidentAdmin(ScopedModelAdmin):
+    """ID numbers and phones appear masked here; whole values are shown only by the
+    logged reveal action of the workbench."""
+
+    list_display = ["name", "id_number_masked", "phone_masked", "household", "state"]
+    list_filter = ["state", "political_status", "residence_status"]
+    list_select_related = ["household__building"]
+    search_fields = ["name"]
+    readonly_fields = ["id_number_masked", "phone_masked", "state", "user"]
+    raw_id_fields = ["household"]
+    fields = [
+        "household",
+        "name",
+        "gender",
+        "birth_date",
+        "id_number_masked",
+        "phone_masked",
+        "relation",
+        "residence_status",
+        "political_status",
+        "occupation",
+        "notes",
+        "state",
+        "user",
+    ]
+
+    @admin.display(description=_("ID number"))
+    def id_number_masked(self, obj):
+        return obj.id_number_masked
+
+    @admin.display(description=_("Phone"))
+    def phone_masked(self, obj):
+        return obj.phone_masked
+
+    def has_add_permission(self, request):
+        return False  # residents are added in the workbench, the API or a roster import
+
+    def get_search_results(self, request, queryset, search_term):
+        return queryset.search(search_term[:64]), False
+
+
+@admin.register(PartyMembership)
+class PartyMembershipAdmin(ScopedModelAdmin):
+    list_display = ["resident", "organization", "status", "joined_on", "in_service"]
+    list_filter = ["status", "in_service"]
+    list_select_related = ["resident", "organization"]
+    search_fields = ["resident__name", "workplace"]
+    raw_id_fields = ["resident"]
+    autocomplete_fields = ["organization"]
+    exclude = ["street", "community", "grid", "building"]
+
+
+@admin.register(Movement)
+class MovementAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    list_display = ["date", "kind", "resident", "from_household", "to_household"]
+    list_filter = ["kind"]
+    list_select_related = ["resident", "from_household", "to_household"]
+    date_hierarchy = "date"
+
+
+@admin.register(VerificationRequest)
+class VerificationRequestAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    list_display = ["name", "building", "unit", "room", "state", "created_at"]
+    list_filter = ["state"]
+    list_select_related = ["building"]
+    exclude = ["phone"]
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The access log: read-only for everyone; county admins read it."""
+
+    list_display = ["at", "user", "resident", "field", "detail", "address"]
+    list_filter = ["field"]
+    list_select_related = ["user", "resident"]
+    date_hierarchy = "at"
+    show_full_result_count = False

@@ -4,6 +4,7 @@ party organisations at every tier and a post for every role at every tier.
 Idempotent: running it again changes nothing. Demo mode only.
 """
 
+import datetime
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,8 +14,21 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from .models import Building, Community, Grid, HandlingUnit, PartyOrganization, Post, Street
+from .models import (
+    Building,
+    Community,
+    Grid,
+    HandlingUnit,
+    Household,
+    PartyMembership,
+    PartyOrganization,
+    Post,
+    Resident,
+    Street,
+    VerificationRequest,
+)
 from .permissions import Role
+from .pii import make_id_number
 
 DEMO_PASSWORD = "yuyao-demo-2026"
 
@@ -27,6 +41,33 @@ DEMO_NET = [
 ]
 GRIDS_PER_COMMUNITY = 3
 BUILDINGS_PER_GRID = 2
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许"
+    "韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+)
+GIVEN = [
+    "秀英",
+    "建国",
+    "桂英",
+    "志强",
+    "丽华",
+    "明",
+    "静",
+    "伟",
+    "芳",
+    "海燕",
+    "国平",
+    "晓东",
+    "雅琴",
+    "浩然",
+    "子涵",
+    "一诺",
+    "建华",
+    "美玲",
+    "德胜",
+    "春梅",
+]
+RELATIONS = [Resident.Relation.HEAD, Resident.Relation.SPOUSE, Resident.Relation.CHILD]
 
 
 @dataclass
@@ -81,6 +122,104 @@ class DemoSeeder:
                 }
             )
 
+    def people(self, building, seed: str):
+        """Four households of two or three residents in every building."""
+        group = PartyOrganization.objects.filter(building=building).first()
+        for unit in (1, 2):
+            for floor in (1, 2):
+                room = f"{floor}0{unit}"
+                household = self._get_or_create(
+                    Household,
+                    {"building": building, "unit": unit, "room": room},
+                    {
+                        "kind": Household.Kind.OWNER_OCCUPIED
+                        if floor == 1
+                        else Household.Kind.RENTED
+                    },
+                )
+                members = 2 + (int(seed) + unit + floor) % 2
+                for member in range(members):
+                    index = int(seed) * 10 + unit * 4 + floor * 2 + member
+                    born = datetime.date(1950 + index % 50, 1 + index % 12, 1 + index % 28)
+                    sequence = (index * 7 + member) % 1000
+                    number = make_id_number("330281", born, sequence)
+                    while (
+                        Resident.objects.filter(id_number=number)
+                        .exclude(household=household)
+                        .exists()
+                    ):
+                        sequence = (sequence + 1) % 1000
+                        number = make_id_number("330281", born, sequence)
+                    gender = Resident.Gender.MALE if int(number[16]) % 2 else Resident.Gender.FEMALE
+                    resident = self._get_or_create(
+                        Resident,
+                        {"id_number": number},
+                        {
+                            "household": household,
+                            "name": SURNAMES[index % len(SURNAMES)]
+                            + GIVEN[(index // 3) % len(GIVEN)],
+                            "gender": gender,
+                            "birth_date": born,
+                            "phone": f"13{5 + index % 5}{index:08d}"[:11],
+                            "relation": RELATIONS[member],
+                            "political_status": Resident.PoliticalStatus.PARTY_MEMBER
+                            if index % 13 == 0
+                            else Resident.PoliticalStatus.MASSES,
+                        },
+                    )
+                    if member == 0 and household.head_id is None:
+                        household.head = resident
+                        household.save(update_fields=["head"])
+                    if resident.political_status == Resident.PoliticalStatus.PARTY_MEMBER and group:
+                        self._get_or_create(
+                            PartyMembership,
+                            {"resident": resident},
+                            {
+                                "organization": group,
+                                "joined_on": datetime.date(2000 + index % 20, 7, 1),
+                            },
+                        )
+
+    def resident_accounts(self):
+        """A verified resident of the first building, and one waiting for confirmation."""
+        building = Building.objects.order_by("code").first()
+        head = Resident.objects.filter(household__building=building, relation="head").order_by("id")
+        verified = head.first()
+        user = self.user("resident1", verified.name)
+        if verified.user_id is None:
+            verified.user = user
+            verified.save(update_fields=["user"])
+        self.result.accounts.append(self._resident_account(user, "resident", building))
+        waiting = (
+            Resident.objects.filter(household__building=building, relation="spouse")
+            .order_by("id")
+            .first()
+        )
+        applicant = self.user("resident2", waiting.name)
+        if (
+            waiting.user_id is None
+            and not VerificationRequest.objects.filter(user=applicant).exists()
+        ):
+            VerificationRequest.objects.create(
+                user=applicant,
+                building=building,
+                unit=waiting.household.unit,
+                room=waiting.household.room,
+                name=waiting.name,
+                phone=waiting.phone,
+            )
+        self.result.accounts.append(self._resident_account(applicant, "resident_pending", building))
+
+    def _resident_account(self, user, role, building):
+        return {
+            "username": user.username,
+            "password": DEMO_PASSWORD,
+            "role": role,
+            "tier": "resident",
+            "node": building.code,
+            "name": user.display_name,
+        }
+
     def party(self, kind, name, node):
         self._get_or_create(
             PartyOrganization, {"kind": kind, f"{node.tier.value}": node}, {"name": name}
@@ -122,6 +261,10 @@ class DemoSeeder:
                     {"code": f"{street.code}{c:03d}"},
                     {"name": community_name, "kind": community_kind, "street": street},
                 )
+                if not community.office_phone:
+                    community.office_phone = f"0574-6{s:02d}{c:02d}1234"
+                    community.office_address = f"{street_name}{community_name}党群服务中心"
+                    community.save(update_fields=["office_phone", "office_address"])
                 first = s == 1 and c == 1
                 self.party(
                     PartyOrganization.Kind.COMMUNITY_COMMITTEE, f"{community_name}党委", community
@@ -190,6 +333,8 @@ class DemoSeeder:
                             building,
                             listed=first_building,
                         )
+                        self.people(building, f"{s}{c}{g}{b}")
+        self.resident_accounts()
         outsider = self.user("outsider", "无岗位用户")
         self.result.accounts.append(
             {

@@ -1,8 +1,9 @@
 """Reads of the net as chainable QuerySet methods."""
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from .permissions import Role
 from .scoping import ScopedQuerySet
 
 
@@ -48,3 +49,26 @@ class ResidentQuerySet(ScopedQuerySet):
 
     def living(self):
         return self.filter(state="living")
+
+
+class PostQuerySet(ScopedQuerySet):
+    def serving(self, household):
+        """The public duty contacts of a household: the grid members and branch
+        secretary of its grid and the leaders of its building (a directory residents
+        may read, not a scope)."""
+        return (
+            self.filter(is_active=True)
+            .filter(
+                Q(
+                    grid_id=household.grid_id,
+                    building__isnull=True,
+                    role__in=[Role.GRID_MEMBER, Role.GRID_BRANCH_SECRETARY],
+                )
+                | Q(
+                    building_id=household.building_id,
+                    role__in=[Role.BUILDING_LEADER, Role.PARTY_GROUP_LEADER],
+                )
+            )
+            .select_related("user")
+            .order_by("role")
+        )

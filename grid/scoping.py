@@ -266,8 +266,9 @@ def grant_models(model) -> tuple:
 # --- the two entry points --------------------------------------------------------------
 
 
-def scope_filter(user, model, action: str) -> Q | None:
-    """The condition for the objects of ``model`` that ``user`` may ``action``.
+def scope_filter(user, model, action: str, perm: str | None = None) -> Q | None:
+    """The condition for the objects of ``model`` that ``user`` may ``action`` (or,
+    with ``perm``, on which the user holds that permission through a post).
 
     ``None`` means everything; an empty ``Q(pk__in=[])`` means nothing.
     """
@@ -275,20 +276,12 @@ def scope_filter(user, model, action: str) -> Q | None:
         return Q(pk__in=[])
     if user.is_superuser:
         return None
+    if perm is not None:
+        return _post_filter(user, model, perm)
     perm = perm_name(model, action)
-    grants = role_permissions()
-    by_column: dict[str, set[int]] = {}
-    for holding in holdings(user):
-        if perm not in grants.get(holding.role, ()):
-            continue
-        if holding.tier == Tier.COUNTY:
-            return None
-        column = tier_column(model, holding.tier)
-        if column is not None and holding.node_id is not None:
-            by_column.setdefault(column, set()).add(holding.node_id)
-    condition = Q(pk__in=[])
-    for column, ids in sorted(by_column.items()):
-        condition |= Q(**{f"{column}__in": sorted(ids)})
+    condition = _post_filter(user, model, perm)
+    if condition is None:
+        return None
     for source, column in self_access(model, action):
         ids = own_ids(user, source)
         if ids:
@@ -303,8 +296,34 @@ def scope_filter(user, model, action: str) -> Q | None:
     return condition
 
 
+def _post_filter(user, model, perm: str) -> Q | None:
+    """The objects on which the user's posts grant ``perm`` (None: all of them)."""
+    grants = role_permissions()
+    by_column: dict[str, set[int]] = {}
+    for holding in holdings(user):
+        if perm not in grants.get(holding.role, ()):
+            continue
+        if holding.tier == Tier.COUNTY:
+            return None
+        column = tier_column(model, holding.tier)
+        if column is not None and holding.node_id is not None:
+            by_column.setdefault(column, set()).add(holding.node_id)
+    condition = Q(pk__in=[])
+    for column, ids in sorted(by_column.items()):
+        condition |= Q(**{f"{column}__in": sorted(ids)})
+    return condition
+
+
 def filter_for_user(queryset, user, action: str = "view"):
     condition = scope_filter(user, queryset.model, action)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def filter_for_perm(queryset, user, perm: str):
+    """The rows of ``queryset`` on which the user's posts grant ``perm`` (for a
+    permission that is not one of the model's own actions, e.g. importing a roster
+    into buildings)."""
+    condition = scope_filter(user, queryset.model, "view", perm=perm)
     return queryset if condition is None else queryset.filter(condition)
 
 

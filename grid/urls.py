@@ -14,3 +14,30 @@ urlpatterns = [
     path("grids/<id:pk>/", views.GridDetailView.as_view(), name="grid-detail"),
     path("buildings/<id:pk>/", views.BuildingDetailView.as_view(), name="building-detail"),
 ]
+
+from . import account_views, people_views  # noqa: E402
+
+urlpatterns += [
+    path("residents/", people_views.ResidentListView.as_view(), name="resident-list"),
+    path("residents/<id:pk>/", people_views.ResidentDetailView.as_view(), name="resident-detail"),
+    path(
+        "residents/<id:pk>/reveal/",
+        people_views.ResidentRevealView.as_view(),
+        name="resident-reveal",
+    ),
+    path(
+        "households/<id:pk>/", people_views.HouseholdDetailView.as_view(), name="household-detail"
+    ),
+    path("roster/import/", people_views.RosterImportView.as_view(), name="roster-import"),
+    path("roster/template.xlsx", people_views.RosterTemplateView.as_view(), name="roster-template"),
+    path("roster/export.xlsx", people_views.RosterExportView.as_view(), name="roster-export"),
+    path("verifications/", people_views.VerificationQueueView.as_view(), name="verification-queue"),
+    path(
+        "verifications/<id:pk>/<str:decision>/",
+        people_views.VerificationDecideView.as_view(),
+        name="verification-decide",
+    ),
+    path("me/", people_views.ResidentHomeView.as_view(), name="resident-home"),
+    path("signup/", account_views.SignupView.as_view(), name="signup"),
+    path("me/household/", account_views.HouseholdRequestView.as_view(), name="household-request"),
+]

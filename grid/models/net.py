@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from ..permissions import Role, Tier, post_tier
-from ..querysets import NetQuerySet
+from ..querysets import NetQuerySet, PostQuerySet
 from ..scoping import TierScoped, propagate_tier_columns
 
 digits = RegexValidator(r"^\d+$", _("Only digits are allowed."))
@@ -150,6 +150,10 @@ class Community(NetNode):
         help_text=_("The street code and a 3-digit community sequence."),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.COMMUNITY)
+    office_address = models.CharField(_("office address"), max_length=200, blank=True)
+    office_phone = models.CharField(
+        _("office phone"), max_length=32, blank=True, help_text=_("A public duty phone.")
+    )
 
     class Meta(NetNode.Meta):
         verbose_name = _("community or village")
@@ -393,8 +397,16 @@ class Post(TierScoped):
         verbose_name=_("handling unit"),
     )
     title = models.CharField(_("title"), max_length=64, blank=True)
+    duty_phone = models.CharField(
+        _("duty phone"),
+        max_length=32,
+        blank=True,
+        help_text=_("A public duty phone shown to the residents the post serves."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     started_on = models.DateField(_("started on"), null=True, blank=True)
+
+    objects = PostQuerySet.as_manager()
 
     class Meta(TierScoped.Meta):
         verbose_name = _("post")

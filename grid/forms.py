@@ -1,0 +1,58 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .pii import validate_phone
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster file (.xlsx)"),
+        help_text=_("Use the template: one row per resident, the first sheet only."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError(_("Upload an Excel .xlsx file."))
+        return upload
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(label=_("Mobile number"), max_length=11, validators=[validate_phone])
+
+
+class SignupForm(forms.Form):
+    code = forms.CharField(label=_("Verification code"), max_length=6, min_length=6)
+    name = forms.CharField(label=_("Your name"), max_length=64)
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=128)
+    password2 = forms.CharField(
+        label=_("Password again"), widget=forms.PasswordInput, max_length=128
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+class HouseholdRequestForm(forms.Form):
+    building = forms.ModelChoiceField(queryset=None, label=_("Building"))
+    unit = forms.IntegerField(label=_("Unit"), min_value=1, max_value=99)
+    room = forms.CharField(label=_("Room"), max_length=16)
+    name = forms.CharField(label=_("Your name as in the household register"), max_length=64)
+    id_last4 = forms.RegexField(
+        label=_("Last four characters of your ID number"),
+        regex=r"^[0-9]{3}[0-9Xx]$",
+        required=False,
+        error_messages={"invalid": _("Four characters: digits, the last may be X.")},
+    )
+
+    def __init__(self, *args, buildings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = buildings

@@ -1,0 +1,524 @@
+"""Rosters (台账) of households and residents in and out of Excel.
+
+The import validates the whole file first and reports every bad cell; nothing is
+written while any row is bad. A valid file is imported in one transaction, and the
+same file imported again changes nothing.
+"""
+
+import datetime
+import io
+import tempfile
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .models import Building, Household, HouseholdTag, Resident
+from .pii import (
+    PHONE_PATTERN,
+    id_birth_date,
+    is_valid_id_number,
+    make_id_number,
+    mask_id_number,
+    mask_phone,
+    normalize_id_number,
+    validate_id_number,
+)
+from .scoping import filter_for_perm
+
+MAX_ROWS = 50_000
+MAX_BYTES = 20 * 1024 * 1024
+
+# (key, label, required)
+COLUMNS = [
+    ("building_code", gettext_lazy("Building code"), True),
+    ("unit", gettext_lazy("Unit"), True),
+    ("room", gettext_lazy("Room"), True),
+    ("household_kind", gettext_lazy("Household type"), False),
+    ("tags", gettext_lazy("Household tags"), False),
+    ("name", gettext_lazy("Name"), True),
+    ("gender", gettext_lazy("Gender"), False),
+    ("id_number", gettext_lazy("ID number"), True),
+    ("phone", gettext_lazy("Phone"), False),
+    ("relation", gettext_lazy("Relation to the head"), False),
+    ("residence_status", gettext_lazy("Residence status"), False),
+    ("political_status", gettext_lazy("Political status"), False),
+    ("occupation", gettext_lazy("Occupation or workplace"), False),
+    ("notes", gettext_lazy("Notes"), False),
+]
+CHOICES = {
+    "household_kind": Household.Kind,
+    "gender": Resident.Gender,
+    "relation": Resident.Relation,
+    "residence_status": Resident.ResidenceStatus,
+    "political_status": Resident.PoliticalStatus,
+}
+LANGUAGES = ("zh-hans", "en")
+
+
+def _labels(key_label_pairs) -> dict[str, str]:
+    """Every accepted spelling (the key, and the label in each language) → key."""
+    found = {}
+    for key, label in key_label_pairs:
+        found[str(key).strip().lower()] = key
+        for language in LANGUAGES:
+            with translation.override(language):
+                found[str(label).strip().lower()] = key
+    return found
+
+
+def header_map() -> dict[str, str]:
+    return _labels((key, label) for key, label, _required in COLUMNS)
+
+
+def choice_map(key: str) -> dict[str, str]:
+    return _labels(CHOICES[key].choices)
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class RosterReport:
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    households_created: int = 0
+    residents_created: int = 0
+    residents_updated: int = 0
+    residents_unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    building: Building
+    unit: int
+    room: str
+    household_kind: str | None
+    tags: list | None
+    values: dict
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value).replace("\x00", "").strip()
+
+
+def _read_rows(file) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    if getattr(file, "size", 0) > MAX_BYTES:
+        raise ValidationError(_("The file is larger than 20 MB."))
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError, TypeError) as exc:
+        raise ValidationError(_("This is not an Excel (.xlsx) file.")) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = [_cell(v) for v in next(rows, [])]
+        body = []
+        for number, row in enumerate(rows, start=2):
+            cells = [_cell(v) for v in row]
+            if any(cells):
+                body.append((number, cells))
+            if len(body) > MAX_ROWS:
+                raise ValidationError(
+                    _("A roster holds at most %(max)s rows.") % {"max": f"{MAX_ROWS:,}"}
+                )
+        return header, body
+    finally:
+        workbook.close()
+
+
+def validate_roster(file, user) -> tuple[RosterReport, list[ParsedRow]]:
+    """Check every row and cell; return the report and the parsed rows."""
+    report = RosterReport()
+    header, body = _read_rows(file)
+    accepted = header_map()
+    position = {}
+    for index, text in enumerate(header):
+        key = accepted.get(text.lower())
+        if key is not None:
+            position.setdefault(key, index)
+    labels = {key: str(label) for key, label, _required in COLUMNS}
+    missing = [labels[key] for key, _label, required in COLUMNS if required and key not in position]
+    if missing:
+        report.errors.append(
+            RowError(1, ", ".join(missing), "", _("The header row lacks these columns."))
+        )
+        return report, []
+    report.rows = len(body)
+
+    codes = {
+        cells[position["building_code"]]
+        for _n, cells in body
+        if len(cells) > position["building_code"]
+    }
+    in_scope = {
+        b.code: b
+        for b in filter_for_perm(
+            Building.objects.filter(code__in=codes).select_related("grid"),
+            user,
+            "grid.import_roster",
+        )
+    }
+    known = set(Building.objects.filter(code__in=codes).values_list("code", flat=True))
+    numbers = set()
+    for _n, cells in body:
+        if len(cells) > position["id_number"]:
+            numbers.add(normalize_id_number(cells[position["id_number"]]))
+    existing = {}
+    number_list = sorted(numbers)
+    for start in range(0, len(number_list), 900):
+        chunk = number_list[start : start + 900]
+        for number, building_id, unit, room in Resident.objects.filter(
+            id_number__in=chunk
+        ).values_list("id_number", "household__building_id", "household__unit", "household__room"):
+            existing[number] = (building_id, unit, room)
+    tags = {}
+    for tag in HouseholdTag.objects.filter(is_active=True):
+        for spelling in (tag.code, tag.name, tag.name_en):
+            if spelling:
+                tags[spelling.strip().lower()] = tag
+    choices = {key: choice_map(key) for key in CHOICES}
+    seen_numbers: dict[str, int] = {}
+    heads: dict[tuple, int] = {}
+    parsed = []
+
+    for number, cells in body:
+
+        def get(key, cells=cells):
+            index = position.get(key)
+            return cells[index] if index is not None and index < len(cells) else ""
+
+        errors = []
+
+        def bad(key, message, value=None, number=number, errors=errors, get=get):
+            shown = get(key) if value is None else value
+            errors.append(RowError(number, labels[key], shown, message))
+
+        code = get("building_code")
+        building = in_scope.get(code)
+        if not code:
+            bad("building_code", _("The building code is missing."))
+        elif building is None:
+            if code in known:
+                bad("building_code", _("This building is outside the part of the net you hold."))
+            else:
+                bad("building_code", _("No building has this code."))
+        unit = None
+        try:
+            unit = int(get("unit"))
+            if unit < 1 or (building is not None and unit > building.units):
+                raise ValueError
+        except ValueError:
+            bad("unit", _("The unit is a number from 1 to the building's number of units."))
+        room = get("room")
+        if not room or len(room) > 16:
+            bad("room", _("The room is missing or longer than 16 characters."))
+        name = get("name")
+        if not name or len(name) > 64:
+            bad("name", _("The name is missing or longer than 64 characters."))
+        id_number = normalize_id_number(get("id_number"))
+        try:
+            validate_id_number(id_number)
+        except ValidationError as exc:
+            bad("id_number", exc.messages[0], mask_id_number(id_number))
+            id_number = ""
+        if id_number:
+            if id_number in seen_numbers:
+                bad(
+                    "id_number",
+                    _("The same ID number is also on row %(row)s.")
+                    % {"row": seen_numbers[id_number]},
+                    mask_id_number(id_number),
+                )
+            seen_numbers.setdefault(id_number, number)
+            place = existing.get(id_number)
+            if place is not None and building is not None and place != (building.pk, unit, room):
+                bad(
+                    "id_number",
+                    _("This resident is registered in another household: record a move instead."),
+                    mask_id_number(id_number),
+                )
+        phone = get("phone")
+        if phone and not PHONE_PATTERN.match(phone):
+            bad(
+                "phone",
+                _("A mobile number has 11 digits and starts with 13 to 19."),
+                mask_phone(phone),
+            )
+        values = {"name": name, "id_number": id_number, "phone": phone}
+        for key in CHOICES:
+            text = get(key)
+            if text:
+                value = choices[key].get(text.lower())
+                if value is None:
+                    bad(key, _("Not one of the allowed values."))
+                values[key] = value
+            else:
+                values[key] = None
+        if id_number and is_valid_id_number(id_number):
+            born = id_birth_date(id_number)
+            values["birth_date"] = born
+            derived = Resident.Gender.MALE if int(id_number[16]) % 2 else Resident.Gender.FEMALE
+            if values["gender"] and values["gender"] != derived:
+                bad("gender", _("The gender differs from the one in the ID number."))
+            values["gender"] = values["gender"] or derived
+        household_tags = None
+        if get("tags"):
+            household_tags = []
+            for spelling in get("tags").replace("，", ",").replace("、", ",").split(","):
+                spelling = spelling.strip()
+                if not spelling:
+                    continue
+                tag = tags.get(spelling.lower())
+                if tag is None:
+                    bad("tags", _("Unknown tag: %(tag)s") % {"tag": spelling})
+                else:
+                    household_tags.append(tag)
+        if values["relation"] == Resident.Relation.HEAD and building is not None:
+            key = (building.pk, unit, room)
+            if key in heads:
+                bad(
+                    "relation",
+                    _("Row %(row)s already names the head of this household.")
+                    % {"row": heads[key]},
+                )
+            heads.setdefault(key, number)
+        values["occupation"] = get("occupation")[:100]
+        values["notes"] = get("notes")[:2000]
+        if errors:
+            report.errors.extend(errors)
+            continue
+        parsed.append(
+            ParsedRow(
+                number, building, unit, room, values.pop("household_kind"), household_tags, values
+            )
+        )
+    return report, parsed
+
+
+RESIDENT_FIELDS = [
+    "name",
+    "gender",
+    "birth_date",
+    "phone",
+    "relation",
+    "residence_status",
+    "political_status",
+    "occupation",
+    "notes",
+]
+
+
+def _defaults(values: dict) -> dict:
+    out = dict(values)
+    out["relation"] = out.get("relation") or Resident.Relation.OTHER
+    out["residence_status"] = (
+        out.get("residence_status") or Resident.ResidenceStatus.REGISTERED_HERE
+    )
+    out["political_status"] = out.get("political_status") or Resident.PoliticalStatus.MASSES
+    return out
+
+
+@transaction.atomic
+def import_roster(file, user) -> RosterReport:
+    """Validate ``file`` and, if every row is good, import it in one transaction."""
+    report, rows = validate_roster(file, user)
+    if not report.ok:
+        return report
+    building_ids = {row.building.pk for row in rows}
+    households = {
+        (h.building_id, h.unit, h.room): h
+        for h in Household.objects.filter(building_id__in=building_ids).prefetch_related("tags")
+    }
+    new_households = []
+    for row in rows:
+        key = (row.building.pk, row.unit, row.room)
+        if key not in households:
+            household = Household(
+                building=row.building,
+                grid_id=row.building.grid_id,
+                community_id=row.building.community_id,
+                street_id=row.building.street_id,
+                unit=row.unit,
+                room=row.room,
+                kind=row.household_kind or Household.Kind.OWNER_OCCUPIED,
+            )
+            households[key] = household
+            new_households.append(household)
+    Household.objects.bulk_create(new_households, batch_size=500)
+    report.households_created = len(new_households)
+    changed_households = []
+    tag_sets = {}
+    for row in rows:
+        household = households[(row.building.pk, row.unit, row.room)]
+        if (
+            row.household_kind
+            and household.kind != row.household_kind
+            and household not in new_households
+        ):
+            household.kind = row.household_kind
+            changed_households.append(household)
+        if row.tags is not None:
+            tag_sets.setdefault(household.pk, set()).update(t.pk for t in row.tags)
+    if changed_households:
+        Household.objects.bulk_update(set(changed_households), ["kind"])
+    if tag_sets:
+        through = Household.tags.through
+        current = set(
+            through.objects.filter(household_id__in=tag_sets).values_list(
+                "household_id", "householdtag_id"
+            )
+        )
+        wanted = {(h, t) for h, ts in tag_sets.items() for t in ts}
+        for household_id, tag_id in current - wanted:
+            through.objects.filter(household_id=household_id, householdtag_id=tag_id).delete()
+        through.objects.bulk_create(
+            [through(household_id=h, householdtag_id=t) for h, t in sorted(wanted - current)]
+        )
+
+    numbers = [row.values["id_number"] for row in rows]
+    existing = {}
+    for start in range(0, len(numbers), 900):
+        for resident in Resident.objects.filter(id_number__in=numbers[start : start + 900]):
+            existing[resident.id_number] = resident
+    created, updated = [], []
+    heads = {}
+    for row in rows:
+        household = households[(row.building.pk, row.unit, row.room)]
+        values = _defaults(row.values)
+        resident = existing.get(values["id_number"])
+        if resident is None:
+            resident = Resident(
+                household=household,
+                building_id=row.building.pk,
+                grid_id=row.building.grid_id,
+                community_id=row.building.community_id,
+                street_id=row.building.street_id,
+                id_number=values["id_number"],
+                id_last4=values["id_number"][-4:],
+                **{f: values[f] for f in RESIDENT_FIELDS},
+            )
+            created.append(resident)
+        else:
+            changes = {f: values[f] for f in RESIDENT_FIELDS if getattr(resident, f) != values[f]}
+            if changes:
+                for name, value in changes.items():
+                    setattr(resident, name, value)
+                updated.append(resident)
+            else:
+                report.residents_unchanged += 1
+        if values["relation"] == Resident.Relation.HEAD:
+            heads[household] = resident
+    Resident.objects.bulk_create(created, batch_size=500)
+    if updated:
+        Resident.objects.bulk_update(updated, RESIDENT_FIELDS, batch_size=500)
+    report.residents_created, report.residents_updated = len(created), len(updated)
+    new_heads = [h for h, r in heads.items() if h.head_id != r.pk and not setattr(h, "head", r)]
+    if new_heads:
+        Household.objects.bulk_update(new_heads, ["head"], batch_size=500)
+    return report
+
+
+def roster_template() -> bytes:
+    """The import template: the header row, a sample row, and a sheet of notes."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Roster")
+    sheet.append([str(label) for _key, label, _required in COLUMNS])
+    sample_id = make_id_number("330281", datetime.date(1965, 3, 12), 21)
+    sample = {
+        "building_code": "330281001001001001",
+        "unit": 1,
+        "room": "101",
+        "household_kind": str(Household.Kind.OWNER_OCCUPIED.label),
+        "tags": "独居老人",
+        "name": "王秀英",
+        "gender": str(Resident.Gender.FEMALE.label),
+        "id_number": sample_id,
+        "phone": "13800138000",
+        "relation": str(Resident.Relation.HEAD.label),
+        "residence_status": str(Resident.ResidenceStatus.REGISTERED_HERE.label),
+        "political_status": str(Resident.PoliticalStatus.MASSES.label),
+        "occupation": "退休",
+        "notes": "",
+    }
+    sheet.append([sample[key] for key, _label, _required in COLUMNS])
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = 18
+    notes = workbook.create_sheet(_("Notes"))
+    notes.append([_("Column"), _("Required"), _("Allowed values")])
+    for key, label, required in COLUMNS:
+        allowed = ""
+        if key in CHOICES:
+            allowed = " / ".join(str(lbl) for _v, lbl in CHOICES[key].choices)
+        elif key == "tags":
+            allowed = "、".join(
+                HouseholdTag.objects.filter(is_active=True).values_list("name", flat=True)
+            )
+        elif key == "id_number":
+            allowed = _(
+                "18 characters with a valid check digit; date of birth and gender are read from it"
+            )
+        elif key == "building_code":
+            allowed = _("The 18-digit code of a building in your part of the net")
+        notes.append([str(label), _("yes") if required else _("no"), allowed])
+    notes.column_dimensions["A"].width = 20
+    notes.column_dimensions["C"].width = 80
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_roster(residents, *, whole: bool):
+    """Write the residents (a queryset) in the import layout to a temporary file, masked
+    unless ``whole``; returns the open file, positioned at its start."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Roster"))
+    sheet.append([str(label) for _key, label, _required in COLUMNS])
+    displays = {key: dict(CHOICES[key].choices) for key in CHOICES}
+    rows = residents.select_related("household__building").order_by("household_id", "id")
+    for resident in rows.iterator(chunk_size=2000):
+        household = resident.household
+        sheet.append(
+            [
+                household.building.code,
+                household.unit,
+                household.room,
+                str(displays["household_kind"].get(household.kind, "")),
+                "",
+                resident.name,
+                str(displays["gender"].get(resident.gender, "")),
+                resident.id_number if whole else mask_id_number(resident.id_number),
+                resident.phone if whole else mask_phone(resident.phone),
+                str(displays["relation"].get(resident.relation, "")),
+                str(displays["residence_status"].get(resident.residence_status, "")),
+                str(displays["political_status"].get(resident.political_status, "")),
+                resident.occupation,
+                resident.notes,
+            ]
+        )
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (returned to the caller, who closes it)
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
