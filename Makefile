@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1 PORTAL_DEMO=1
 
-.PHONY: run test install migrate seed lint format messages check-deploy bench clean
+.PHONY: run test test-browser install migrate seed lint format messages check-deploy bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ run: seed
 
 test: install
 	$(PY) -m pytest
+
+# The browser suite (tests/browser): Playwright drives Debian's Chromium against a live
+# test server; screenshots go to var/screenshots/. Chromium and CJK fonts come from apt
+# when missing (never a browser downloaded by a test tool).
+test-browser: install
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; }
+	$(PY) -m pytest -m browser tests/browser -p no:cacheprovider
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,8 +1,151 @@
+"""What every page's frame needs: who is signed in, on which post, the menu for their
+role, and the elderly-friendly mode.
+
+The menu is one list, ``NAV``. An item names the URL it links to, the audiences who see
+it and whether it stays in the simplified menu of the elderly-friendly mode. An item
+whose URL does not exist yet (a page of a later issue) is left out, so a page appears
+in the menu as soon as its URL is routed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from grid.permissions import TIER_ORDER, Role, Tier
+
+SESSION_CARE_KEY = "portal_care_mode"
+
+# Audiences: the tier of a post, plus the posts outside the tree and people without one.
+RESIDENT, DEPARTMENT, UNIT = "resident", "department", "unit"
+ROLE_AUDIENCE = {
+    Role.COUNTY_ADMIN: Tier.COUNTY.value,
+    Role.DEPARTMENT_STAFF: DEPARTMENT,
+    Role.STREET_ADMIN: Tier.STREET.value,
+    Role.COMMUNITY_SECRETARY: Tier.COMMUNITY.value,
+    Role.COMMUNITY_WORKER: Tier.COMMUNITY.value,
+    Role.GRID_MEMBER: Tier.GRID.value,
+    Role.GRID_BRANCH_SECRETARY: Tier.GRID.value,
+    Role.BUILDING_LEADER: Tier.BUILDING.value,
+    Role.PARTY_GROUP_LEADER: Tier.BUILDING.value,
+    Role.UNIT_STAFF: UNIT,
+}
+NET_AUDIENCES = frozenset(t.value for t in TIER_ORDER)
+EVERYONE = NET_AUDIENCES | {RESIDENT, DEPARTMENT, UNIT}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url_name: str
+    audiences: frozenset = EVERYONE
+    care: bool = False  # kept in the simplified menu of the elderly-friendly mode
+    staff_only: bool = False
+
+
+NAV = [
+    NavItem("home", _("Workbench"), "home", care=True),
+    NavItem("area", _("My area"), "grid:street-list", NET_AUDIENCES, care=True),
+    NavItem("directory", _("Buildings"), "building-directory", NET_AUDIENCES),
+    NavItem("admin", _("Admin"), "admin:index", staff_only=True),
+]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The post shown in the header: the user's highest post, and how many more."""
+
+    post: object | None
+    node: object | None
+    audience: str
+    audiences: frozenset
+    others: int
+
+
+def identity(user) -> Identity | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_portal_identity", None)
+    if cached is not None:
+        return cached
+    from grid.models import Post
+
+    posts = list(
+        Post.objects.filter(user=user, is_active=True).select_related(
+            "street", "community", "grid", "building", "handling_unit"
+        )
+    )
+    depth = {tier: index for index, tier in enumerate(TIER_ORDER)}
+    posts.sort(key=lambda post: (depth[post.tier], post.role))
+    audiences = frozenset(ROLE_AUDIENCE[Role(post.role)] for post in posts) or frozenset({RESIDENT})
+    top = posts[0] if posts else None
+    result = Identity(
+        post=top,
+        node=top.scope_node() if top else None,
+        audience=ROLE_AUDIENCE[Role(top.role)] if top else RESIDENT,
+        audiences=audiences,
+        others=max(len(posts) - 1, 0),
+    )
+    user._portal_identity = result
+    return result
+
+
+def area_url(who: Identity) -> str | None:
+    """The page of the node the user's highest post holds (the county: the streets)."""
+    node = who.node
+    if node is None:
+        return reverse("grid:street-list") if who.audience == Tier.COUNTY.value else None
+    return reverse(f"grid:{node.tier.value}-detail", args=[node.pk])
+
+
+def navigation(request, who: Identity | None, care: bool) -> list[dict]:
+    if who is None:
+        return []
+    user = request.user
+    items = []
+    for item in NAV:
+        if care and not item.care:
+            continue
+        if item.staff_only and not user.is_staff:
+            continue
+        if not item.audiences & who.audiences:
+            continue
+        try:
+            url = area_url(who) if item.key == "area" else reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        if url is None:
+            continue
+        current = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"key": item.key, "label": item.label, "url": url, "current": current})
+    # The longest matching URL is the current one (the area page holds the others).
+    current = [i for i in items if i["current"]]
+    if len(current) > 1:
+        keep = max(current, key=lambda i: len(i["url"]))
+        for i in current:
+            i["current"] = i is keep
+    return items
+
+
+def care_mode(request) -> bool:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return bool(user.care_mode)
+    session = getattr(request, "session", None)
+    return bool(session.get(SESSION_CARE_KEY)) if session is not None else False
 
 
 def portal(request):
+    care = care_mode(request)
+    who = identity(getattr(request, "user", None))
     return {
         "PORTAL_DEMO": settings.PORTAL_DEMO,
         "PORTAL_COUNTY_NAME": settings.PORTAL_COUNTY_NAME,
+        "care_mode": care,
+        "identity": who,
+        "nav_items": navigation(request, who, care),
     }
