@@ -45,12 +45,27 @@ class NavItem:
     audiences: frozenset = EVERYONE
     care: bool = False  # kept in the simplified menu of the elderly-friendly mode
     staff_only: bool = False
+    perm: str = ""  # shown only if one of the user's posts grants this permission
 
 
 NAV = [
     NavItem("home", _("Workbench"), "home", care=True),
+    NavItem("me", _("My household"), "grid:resident-home", frozenset({RESIDENT}), care=True),
     NavItem("area", _("My area"), "grid:street-list", NET_AUDIENCES, care=True),
     NavItem("directory", _("Buildings"), "building-directory", NET_AUDIENCES),
+    NavItem(
+        "residents", _("Residents"), "grid:resident-list", NET_AUDIENCES, perm="grid.view_resident"
+    ),
+    NavItem(
+        "verifications",
+        _("Confirmations"),
+        "grid:verification-queue",
+        NET_AUDIENCES,
+        perm="grid.change_verificationrequest",
+    ),
+    NavItem(
+        "roster", _("Import roster"), "grid:roster-import", NET_AUDIENCES, perm="grid.import_roster"
+    ),
     NavItem("admin", _("Admin"), "admin:index", staff_only=True),
 ]
 
@@ -113,6 +128,8 @@ def navigation(request, who: Identity | None, care: bool) -> list[dict]:
         if item.staff_only and not user.is_staff:
             continue
         if not item.audiences & who.audiences:
+            continue
+        if item.perm and not user.has_perm(item.perm):
             continue
         try:
             url = area_url(who) if item.key == "area" else reverse(item.url_name)

@@ -21,7 +21,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from grid.models import Building, Community, Grid, Post, Street
-from grid.permissions import Tier
+from grid.permissions import NODE_TIERS, Tier
 from grid.scoped_views import ScopedViewMixin
 
 from .context_processors import RESIDENT, SESSION_CARE_KEY, area_url, identity
@@ -45,7 +45,11 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["demo_accounts"] = demo_accounts()
+        tiers = dict(Tier.choices)
+        context["demo_accounts"] = [
+            {**account, "tier_label": tiers.get(account.get("tier"), "—")}
+            for account in demo_accounts()
+        ]
         return context
 
 
@@ -129,6 +133,7 @@ def workbench_context(user) -> dict:
     }
     who = identity(user)
     return {
+        "stats": workbench_stats(totals, who),
         "posts": posts,
         "streets": streets,
         "communities": communities,
@@ -140,6 +145,25 @@ def workbench_context(user) -> dict:
         "chart": workbench_chart(user, who),
         "today": timezone.localdate(),
     }
+
+
+STAT_LABELS = {
+    "streets": _("Streets and towns"),
+    "communities": _("Communities"),
+    "grids": _("Grids"),
+    "buildings": _("Buildings"),
+}
+
+
+def workbench_stats(totals: dict, who) -> list[tuple[str, int]]:
+    """The counts worth showing: the tiers below the user's highest node (all four for
+    the county)."""
+    if who is None or who.post is None:
+        return []
+    keys = list(STAT_LABELS)
+    if who.node is not None:
+        keys = keys[[t.value for t in NODE_TIERS].index(who.node.tier.value) + 1 :]
+    return [(STAT_LABELS[key], totals[key]) for key in keys]
 
 
 def workbench_chart(user, who) -> dict | None:

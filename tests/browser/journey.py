@@ -110,13 +110,14 @@ class Journey:
             ".contains('care') ? '-care' : '')"
         )
 
-    def check(self, label: str) -> dict:
-        """Screenshot, axe scan and layout checks of the page now shown."""
+    def check(self, label: str, full_page: bool = True) -> dict:
+        """Screenshot, axe scan and layout checks of the page now shown (``full_page``
+        False: the viewport only, e.g. with a modal dialog open)."""
         page = self.page
         page.wait_for_load_state("load")
         self.count += 1
         path = self.folder / f"{self.viewport}-{self.count:02d}-{label}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         measured = page.evaluate(MEASURE)
         where = f"{label} ({self.viewport}, {page.url})"
         if measured["scrollWidth"] > measured["innerWidth"]:

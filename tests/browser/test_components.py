@@ -32,7 +32,7 @@ def test_form_validation_toast_and_confirm_dialog(journey, demo_accounts):
     dialog = page.locator("#confirm-dialog")
     page.get_by_test_id("withdraw").click()
     assert dialog.is_visible()
-    journey.check("confirm-dialog")
+    journey.check("confirm-dialog", full_page=False)
     page.get_by_test_id("confirm-cancel").click()
     assert not dialog.is_visible()
     assert "/ui/" in page.url
