@@ -8,13 +8,14 @@ same file imported again changes nothing.
 import datetime
 import io
 import tempfile
+from zipfile import BadZipFile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -41,7 +42,7 @@ COLUMNS = [
     ("room", gettext_lazy("Room"), True),
     ("household_kind", gettext_lazy("Household type"), False),
     ("tags", gettext_lazy("Household tags"), False),
-    ("name", gettext_lazy("Name"), True),
+    ("name", pgettext_lazy("person", "Name"), True),
     ("gender", gettext_lazy("Gender"), False),
     ("id_number", gettext_lazy("ID number"), True),
     ("phone", gettext_lazy("Phone"), False),
@@ -128,7 +129,7 @@ def _read_rows(file) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise ValidationError(_("The file is larger than 20 MB."))
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError, TypeError) as exc:
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
         raise ValidationError(_("This is not an Excel (.xlsx) file.")) from exc
     try:
         sheet = workbook.worksheets[0]

@@ -114,7 +114,9 @@ class ResidentFactory(factory.django.DjangoModelFactory):
 
     household = factory.SubFactory(HouseholdFactory)
     name = factory.Sequence(lambda n: f"居民{n}")
-    gender = Resident.Gender.FEMALE
+    gender = factory.LazyAttribute(
+        lambda o: Resident.Gender.MALE if int(o.id_number[16]) % 2 else Resident.Gender.FEMALE
+    )
     id_number = factory.Sequence(lambda n: fictional_id_number(n + 1))
     birth_date = factory.LazyAttribute(
         lambda o: datetime.date(

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..pii import (
     id_birth_date,
@@ -140,7 +141,7 @@ class Resident(TierScoped):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="residents", verbose_name=_("household")
     )
-    name = models.CharField(_("name"), max_length=64, db_index=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64, db_index=True)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"))
     id_number = models.CharField(
@@ -351,7 +352,7 @@ class VerificationRequest(TierScoped):
         related_name="verification_requests",
         verbose_name=_("account"),
     )
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
     phone = models.CharField(_("phone"), max_length=11, validators=[validate_phone])
     id_last4 = models.CharField(_("last four digits of the ID number"), max_length=4, blank=True)
     unit = models.PositiveSmallIntegerField(

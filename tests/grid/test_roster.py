@@ -14,12 +14,13 @@ from ..factories import fictional_id_number
 HEADER = [str(label) for _key, label, _required in roster.COLUMNS]
 
 
-def _row(building, room="801", unit=1, **values):
-    number = values.pop("id_number", None) or fictional_id_number(5000 + int(room))
+def _row(building, **values):
+    room = values.get("room", "801")
+    number = values.pop("id_number", None) or fictional_id_number(5000 + int(room or 0))
     cells = {
         "building_code": building.code,
-        "unit": unit,
-        "room": room,
+        "unit": 1,
+        "room": "801",
         "household_kind": "自住",
         "tags": "独居老人",
         "name": "张三",
@@ -144,7 +145,7 @@ def test_each_kind_of_bad_cell_is_reported_and_nothing_is_imported(
     building = world.buildings[1]
     # The female sample: an even 17th digit; "男" (male) contradicts it.
     good = _row(building, room="801", id_number=fictional_id_number(7002))
-    bad = _row(building, room="802", id_number=fictional_id_number(7004), **change)
+    bad = _row(building, **{"room": "802", "id_number": fictional_id_number(7004), **change})
     before = (Household.objects.count(), Resident.objects.count())
     response = _upload(client, [good, bad])
     assert response.status_code == 400
