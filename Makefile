@@ -58,3 +58,7 @@ check-deploy: install
 
 clean:
 	rm -rf var/portal.sqlite3* var/demo-accounts.json var/static
+
+# Timing goals live in bench/ and run by hand, never as timed assertions in tests.
+bench: install
+	$(PY) bench/roster_import.py
