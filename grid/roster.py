@@ -8,8 +8,8 @@ same file imported again changes nothing.
 import datetime
 import io
 import tempfile
-from zipfile import BadZipFile
 from dataclasses import dataclass, field
+from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
 from django.db import transaction

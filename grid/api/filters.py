@@ -12,12 +12,14 @@ class StreetFilter(filters.FilterSet):
         fields = {"kind": ["exact"], "code": ["exact", "startswith"]}
 
 
-def _id(name):
+def id_filter(name):
+    """A filter on a node or object id: no lookup, so it neither costs a query nor tells
+    whether an unseen object exists."""
     return filters.NumberFilter(field_name=f"{name}_id", min_value=1, max_value=2**62)
 
 
 class CommunityFilter(filters.FilterSet):
-    street = _id("street")
+    street = id_filter("street")
 
     class Meta:
         model = Community
@@ -25,8 +27,8 @@ class CommunityFilter(filters.FilterSet):
 
 
 class GridFilter(filters.FilterSet):
-    street = _id("street")
-    community = _id("community")
+    street = id_filter("street")
+    community = id_filter("community")
 
     class Meta:
         model = Grid
@@ -34,36 +36,38 @@ class GridFilter(filters.FilterSet):
 
 
 class BuildingFilter(filters.FilterSet):
-    street = _id("street")
-    community = _id("community")
-    grid = _id("grid")
+    street = id_filter("street")
+    community = id_filter("community")
+    grid = id_filter("grid")
 
     class Meta:
         model = Building
         fields = {"code": ["exact", "startswith"]}
 
 
-class _TierFilter(filters.FilterSet):
-    street = _id("street")
-    community = _id("community")
-    grid = _id("grid")
-    building = _id("building")
+class TierFilterSet(filters.FilterSet):
+    """Filters by the tier columns every scoped model carries."""
+
+    street = id_filter("street")
+    community = id_filter("community")
+    grid = id_filter("grid")
+    building = id_filter("building")
 
 
-class HandlingUnitFilter(_TierFilter):
+class HandlingUnitFilter(TierFilterSet):
     class Meta:
         model = HandlingUnit
         fields = ["kind"]
 
 
-class PartyOrganizationFilter(_TierFilter):
+class PartyOrganizationFilter(TierFilterSet):
     class Meta:
         model = PartyOrganization
         fields = ["kind"]
 
 
-class PostFilter(_TierFilter):
-    user = _id("user")
+class PostFilter(TierFilterSet):
+    user = id_filter("user")
 
     class Meta:
         model = Post

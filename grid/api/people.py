@@ -22,6 +22,7 @@ from ..models import (
     VerificationRequest,
 )
 from ..pii import mask_id_number, mask_phone, validate_phone
+from .filters import TierFilterSet, id_filter
 from .scoped import ScopedModelSerializer, ScopedModelViewSet
 
 
@@ -58,10 +59,6 @@ class MaskedCharField(serializers.CharField):
         return self.masks[self.field_name](value)
 
 
-def _id(name):
-    return filters.NumberFilter(field_name=f"{name}_id", min_value=1, max_value=2**62)
-
-
 # --- households --------------------------------------------------------------------------
 
 
@@ -93,11 +90,7 @@ class HouseholdSerializer(ScopedModelSerializer):
         read_only_fields = ["grid", "community", "street"]
 
 
-class HouseholdFilter(filters.FilterSet):
-    street = _id("street")
-    community = _id("community")
-    grid = _id("grid")
-    building = _id("building")
+class HouseholdFilter(TierFilterSet):
     tag = filters.CharFilter(field_name="tags__code")
 
     class Meta:
@@ -168,15 +161,11 @@ class ResidentSerializer(ScopedModelSerializer):
         return value
 
 
-class ResidentFilter(filters.FilterSet):
+class ResidentFilter(TierFilterSet):
     q = filters.CharFilter(
         method="search", label=_("Name, ID number, its last four digits or phone")
     )
-    street = _id("street")
-    community = _id("community")
-    grid = _id("grid")
-    building = _id("building")
-    household = _id("household")
+    household = id_filter("household")
 
     class Meta:
         model = Resident
@@ -246,12 +235,8 @@ class PartyMembershipSerializer(ScopedModelSerializer):
         read_only_fields = ["grid", "community", "street"]
 
 
-class PartyMembershipFilter(filters.FilterSet):
-    street = _id("street")
-    community = _id("community")
-    grid = _id("grid")
-    building = _id("building")
-    organization = _id("organization")
+class PartyMembershipFilter(TierFilterSet):
+    organization = id_filter("organization")
 
     class Meta:
         model = PartyMembership
@@ -298,12 +283,8 @@ class MovementSerializer(ScopedModelSerializer):
         return attrs  # the service checks the movement against the resident's state
 
 
-class MovementFilter(filters.FilterSet):
-    street = _id("street")
-    community = _id("community")
-    grid = _id("grid")
-    building = _id("building")
-    resident = _id("resident")
+class MovementFilter(TierFilterSet):
+    resident = id_filter("resident")
     date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
 
@@ -384,12 +365,7 @@ class DeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class VerificationRequestFilter(filters.FilterSet):
-    street = _id("street")
-    community = _id("community")
-    grid = _id("grid")
-    building = _id("building")
-
+class VerificationRequestFilter(TierFilterSet):
     class Meta:
         model = VerificationRequest
         fields = ["state"]
