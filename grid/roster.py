@@ -435,7 +435,11 @@ def import_roster(file, user) -> RosterReport:
     if updated:
         Resident.objects.bulk_update(updated, RESIDENT_FIELDS, batch_size=500)
     report.residents_created, report.residents_updated = len(created), len(updated)
-    new_heads = [h for h, r in heads.items() if h.head_id != r.pk and not setattr(h, "head", r)]
+    new_heads = []
+    for household, head in heads.items():
+        if household.head_id != head.pk:
+            household.head = head
+            new_heads.append(household)
     if new_heads:
         Household.objects.bulk_update(new_heads, ["head"], batch_size=500)
     return report
