@@ -4,10 +4,34 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from grid.models import Building, Community, Grid, PartyOrganization, Post, Street
+from grid.models import (
+    Building,
+    Community,
+    Grid,
+    Household,
+    Movement,
+    PartyMembership,
+    PartyOrganization,
+    Post,
+    Resident,
+    Street,
+    VerificationRequest,
+)
 
 ADMIN_PERSONAS = ["county_admin", "street_admin", "other_street_admin"]
-MODELS = [Street, Community, Grid, Building, PartyOrganization, Post]
+MODELS = [
+    Street,
+    Community,
+    Grid,
+    Building,
+    PartyOrganization,
+    Post,
+    Household,
+    Resident,
+    PartyMembership,
+    Movement,
+    VerificationRequest,
+]
 
 
 def _url(model, name, *args):
@@ -98,3 +122,29 @@ def test_every_admin_page_of_the_net_answers(world, client, rf):
         assert client.get(_url(model, "changelist")).status_code == 200, model
         expected = 200 if model_admin.has_add_permission(request) else 403
         assert client.get(_url(model, "add")).status_code == expected, model
+
+
+def test_admin_shows_personal_data_masked(world, client):
+    client.force_login(world.users["street_admin"])
+    resident = world.residents[0]
+    html = client.get(_url(Resident, "change", resident.pk)).content.decode()
+    assert resident.id_number_masked in html and resident.id_number not in html
+    assert resident.phone not in html
+
+
+def test_access_log_is_for_county_admins_and_read_only(world, client):
+    from grid.models import PersonalDataAccess
+
+    PersonalDataAccess.objects.create(
+        user=world.users["grid_member"], resident=world.residents[0], field="phone"
+    )
+    client.force_login(world.users["street_admin"])
+    assert client.get("/admin/grid/personaldataaccess/").status_code == 403
+    client.force_login(world.users["county_admin"])
+    assert client.get("/admin/grid/personaldataaccess/").status_code == 200
+    entry = PersonalDataAccess.objects.get()
+    assert (
+        client.post(_url(PersonalDataAccess, "delete", entry.pk), {"post": "yes"}).status_code
+        == 403
+    )
+    assert PersonalDataAccess.objects.filter(pk=entry.pk).exists()
