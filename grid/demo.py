@@ -140,16 +140,9 @@ class DemoSeeder:
                 members = 2 + (int(seed) + unit + floor) % 2
                 for member in range(members):
                     index = int(seed) * 10 + unit * 4 + floor * 2 + member
-                    born = datetime.date(1950 + index % 50, 1 + index % 12, 1 + index % 28)
-                    sequence = (index * 7 + member) % 1000
-                    number = make_id_number("330281", born, sequence)
-                    while (
-                        Resident.objects.filter(id_number=number)
-                        .exclude(household=household)
-                        .exists()
-                    ):
-                        sequence = (sequence + 1) % 1000
-                        number = make_id_number("330281", born, sequence)
+                    # Distinct (birth date, sequence) pairs: distinct ID numbers, no lookups.
+                    born = datetime.date(1950, 1, 1) + datetime.timedelta(days=index % 18000)
+                    number = make_id_number("330281", born, (index // 18000 * 10 + member) % 1000)
                     gender = Resident.Gender.MALE if int(number[16]) % 2 else Resident.Gender.FEMALE
                     resident = self._get_or_create(
                         Resident,

@@ -220,7 +220,7 @@ class Resident(TierScoped):
 
     def fill_tier_columns(self):
         if self.household_id is not None:
-            self.building_id = self.household.building_id
+            self.building = self.household.building
             self.grid_id = self.community_id = self.street_id = None
         super().fill_tier_columns()
 
@@ -331,7 +331,7 @@ class Movement(TierScoped):
     def fill_tier_columns(self):
         household = self.to_household or self.from_household
         if household is not None:
-            self.building_id = household.building_id
+            self.building = household.building
             self.grid_id = self.community_id = self.street_id = None
         super().fill_tier_columns()
 

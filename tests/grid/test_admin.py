@@ -48,7 +48,9 @@ def test_changelists_and_change_pages_follow_the_scope(world, client, persona):
         assert response.status_code == 200, model
         listed = {obj.pk for obj in response.context["cl"].result_list}
         assert listed == visible, (persona, model)
-        for obj in model.objects.all():
+        inside = list(model.objects.filter(pk__in=visible)[:3])
+        outside = list(model.objects.exclude(pk__in=visible)[:3])
+        for obj in inside + outside:
             status = client.get(_url(model, "change", obj.pk)).status_code
             assert status == (200 if obj.pk in visible else 404), (persona, model, obj)
 

@@ -116,7 +116,7 @@ def test_a_good_file_imports_and_importing_it_again_changes_nothing(world, clien
         Resident.objects.count(),
         list(Resident.objects.values().order_by("pk")),
     )
-    assert [a for a in after[:2]] == [b for b in before[:2]]
+    assert after[:2] == before[:2]
     for old, new in zip(before[2], after[2], strict=True):
         old.pop("updated_at"), new.pop("updated_at")
         assert old == new
