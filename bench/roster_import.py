@@ -57,8 +57,22 @@ def main(rows: int) -> None:
         born = datetime.date(1940, 1, 1) + datetime.timedelta(days=i % 25000)
         number = make_id_number("330282", born, i // 25000 * 97 + i % 997)
         sheet.append(
-            [building.code, 1 + i % 2, f"{1000 + i // 3}", "", "", f"居民{i}", "", number,
-             f"139{i:08d}", "户主" if i % 3 == 0 else "子女", "", "", "", ""]
+            [
+                building.code,
+                1 + i % 2,
+                f"{1000 + i // 3}",
+                "",
+                "",
+                f"居民{i}",
+                "",
+                number,
+                f"139{i:08d}",
+                "户主" if i % 3 == 0 else "子女",
+                "",
+                "",
+                "",
+                "",
+            ]
         )
     buffer = io.BytesIO()
     workbook.save(buffer)
