@@ -6,6 +6,7 @@ Every journey runs at phone size and at desktop size; every page it visits is sa
 screenshot under ``var/screenshots/`` and scanned with axe-core (see ``journey.py``).
 """
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -27,9 +28,7 @@ CHROMIUM_ARGS = [
 
 
 def _selected(config) -> bool:
-    return "browser" in (config.getoption("markexpr") or "") or bool(
-        os.environ.get("PORTAL_BROWSER_TESTS")
-    )
+    return "browser" in (config.getoption("markexpr") or "")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -68,19 +67,60 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def demo_accounts(django_db_serialized_rollback, transactional_db, settings, tmp_path):
-    """The Yuyao demo county in the test database, and its accounts. The live server
-    needs a transactional database; the serialized rollback brings back what the data
-    migrations installed (the role grants) after each test's flush."""
-    import json
+@pytest.fixture(scope="session")
+def django_db_setup(django_test_environment, django_db_blocker):
+    """The test database for the browser suite. pytest-django creates one only for
+    tests that ask for a transaction per test; the journeys share one seeded county
+    instead (see ``portal``)."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def portal(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The Yuyao demo county, seeded once, served by one live server for the session.
+
+    The journeys share it: seeding and flushing the county around every test would
+    cost more than the journeys themselves. A journey that changes something (the
+    elderly-friendly mode) changes it back. Browser tests run on their own
+    (``-m browser``), so nothing seeded here reaches another test.
+    """
+    from django.db import connection
+    from django.test import override_settings
+    from pytest_django.live_server_helper import LiveServer
 
     from grid.demo import seed_demo
 
-    settings.PORTAL_DEMO = True
-    settings.PORTAL_DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.json"
-    seed_demo(settings.PORTAL_DEMO_ACCOUNTS_FILE)
-    return json.loads(settings.PORTAL_DEMO_ACCOUNTS_FILE.read_text(encoding="utf-8"))
+    if not connection.settings_dict["NAME"] or not (
+        connection.is_in_memory_db() or "test" in str(connection.settings_dict["NAME"])
+    ):
+        raise RuntimeError("the browser suite runs on a test database only")
+    accounts_file = tmp_path_factory.mktemp("demo") / "demo-accounts.json"
+    with (
+        override_settings(PORTAL_DEMO=True, PORTAL_DEMO_ACCOUNTS_FILE=accounts_file),
+        django_db_blocker.unblock(),
+    ):
+        seed_demo(accounts_file)
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            yield {
+                "url": server.url,
+                "accounts": json.loads(accounts_file.read_text(encoding="utf-8")),
+            }
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+
+
+@pytest.fixture
+def demo_accounts(portal):
+    return portal["accounts"]
 
 
 @pytest.fixture(params=list(VIEWPORTS))
@@ -89,8 +129,8 @@ def viewport(request):
 
 
 @pytest.fixture
-def journey(browser, live_server, demo_accounts, viewport, request):
+def journey(browser, portal, viewport, request):
     """A fresh browser context at the test's viewport, signed out, in Chinese."""
-    trip = Journey.start(browser, live_server.url, viewport, request.node)
+    trip = Journey.start(browser, portal["url"], viewport, request.node)
     yield trip
     trip.finish()

@@ -112,12 +112,10 @@ class Journey:
 
     def check(self, label: str, full_page: bool = True) -> dict:
         """Screenshot, axe scan and layout checks of the page now shown (``full_page``
-        False: the viewport only, e.g. with a modal dialog open)."""
+        False: the viewport only, e.g. with a modal dialog open). A page seen before in
+        the same state by the same user (the sign-in page again) is measured only."""
         page = self.page
         page.wait_for_load_state("load")
-        self.count += 1
-        path = self.folder / f"{self.viewport}-{self.count:02d}-{label}.png"
-        page.screenshot(path=str(path), full_page=full_page)
         measured = page.evaluate(MEASURE)
         where = f"{label} ({self.viewport}, {page.url})"
         if measured["scrollWidth"] > measured["innerWidth"]:
@@ -127,10 +125,14 @@ class Journey:
             )
         if self.phone and measured["small"]:
             self.problems.append(f"touch targets under 44 px on {where}: {measured['small']}")
-        key = (self.user, page.url.split("?")[0], self.state(), self.viewport)
-        if key not in self.scanned:
-            self.scanned.add(key)
-            self._scan(where, path)
+        key = (self.user, page.url.split("#")[0], self.state(), full_page)
+        if key in self.scanned:
+            return measured
+        self.scanned.add(key)
+        self.count += 1
+        path = self.folder / f"{self.viewport}-{self.count:02d}-{label}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        self._scan(where, path)
         return measured
 
     def _scan(self, where: str, screenshot: Path):

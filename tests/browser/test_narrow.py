@@ -9,8 +9,8 @@ from .journey import NARROW, Journey
 
 
 @pytest.fixture
-def narrow(browser, live_server, demo_accounts, request):
-    trip = Journey.start(browser, live_server.url, "narrow", request.node, size=NARROW)
+def narrow(browser, portal, request):
+    trip = Journey.start(browser, portal["url"], "narrow", request.node, size=NARROW)
     yield trip
     trip.finish()
 
@@ -26,11 +26,11 @@ def test_pages_fit_a_360_px_phone(narrow):
         ("/directory/buildings/", "directory"),
         ("/ui/", "components"),
     ]
-    narrow.open("/accounts/login/", "sign-in")
     narrow.sign_in("jd1")
     for path, label in pages:
         narrow.open(path, label)
     narrow.click(narrow.page.get_by_test_id("care-toggle"), "care-on")
     for path, label in pages:
         narrow.open(path, f"care-{label}")
+    narrow.click(narrow.page.get_by_test_id("care-toggle"), "care-off")  # as it was
     narrow.assert_clean()

@@ -8,7 +8,7 @@ from yuyao_portal.context_processors import RESIDENT, ROLE_AUDIENCE
 
 def expected(account) -> tuple[str, str | None]:
     """The audience the workbench is for, and the role name its heading shows."""
-    if account["role"] == "none":
+    if account["role"] not in Role.values:  # "none", "resident": no post
         return RESIDENT, None
     role = Role(account["role"])
     with translation.override("zh-hans"):
