@@ -116,8 +116,21 @@ class PeoplePerm(StrEnum):
     VIEW_PERSONALDATAACCESS = "grid.view_personaldataaccess"
 
 
+class RequestPerm(StrEnum):
+    VIEW_SERVICEREQUEST = "grid.view_servicerequest"
+    ADD_SERVICEREQUEST = "grid.add_servicerequest"
+    CHANGE_SERVICEREQUEST = "grid.change_servicerequest"
+    VIEW_CATEGORY = "grid.view_category"
+    ADD_CATEGORY = "grid.add_category"
+    CHANGE_CATEGORY = "grid.change_category"
+    VIEW_CALENDARDAY = "grid.view_calendarday"
+    ADD_CALENDARDAY = "grid.add_calendarday"
+    CHANGE_CALENDARDAY = "grid.change_calendarday"
+    DELETE_CALENDARDAY = "grid.delete_calendarday"
+
+
 # Nobody deletes residents, movements or the access log: they change state instead.
-_ALL = set(GridPerm) | set(PeoplePerm)
+_ALL = set(GridPerm) | set(PeoplePerm) | set(RequestPerm)
 _VIEW_PEOPLE = {
     PeoplePerm.VIEW_HOUSEHOLD,
     PeoplePerm.VIEW_RESIDENT,
@@ -134,6 +147,11 @@ _KEEP_ROSTER = _VIEW_PEOPLE | {
     PeoplePerm.EXPORT_ROSTER,
     PeoplePerm.VIEW_VERIFICATIONREQUEST,
     PeoplePerm.CHANGE_VERIFICATIONREQUEST,
+}
+_HANDLE_REQUESTS = {
+    RequestPerm.VIEW_SERVICEREQUEST,
+    RequestPerm.ADD_SERVICEREQUEST,
+    RequestPerm.CHANGE_SERVICEREQUEST,
 }
 _KEEP_PARTY = {
     PeoplePerm.VIEW_PARTYMEMBERSHIP,
@@ -194,24 +212,28 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
     | _BELOW_STREET
     | {GridPerm.CHANGE_STREET}
     | _VIEW_PEOPLE
-    | {PeoplePerm.VIEW_VERIFICATIONREQUEST, PeoplePerm.EXPORT_ROSTER},
+    | {PeoplePerm.VIEW_VERIFICATIONREQUEST, PeoplePerm.EXPORT_ROSTER}
+    | _HANDLE_REQUESTS,
     Role.COMMUNITY_SECRETARY: _VIEW_NET
     | _COMMUNITY_MANAGE
     | _KEEP_ROSTER
     | _KEEP_PARTY
-    | {PeoplePerm.IMPORT_ROSTER},
+    | {PeoplePerm.IMPORT_ROSTER}
+    | _HANDLE_REQUESTS,
     Role.COMMUNITY_WORKER: _VIEW_NET
     | {GridPerm.CHANGE_BUILDING}
     | _KEEP_ROSTER
-    | {PeoplePerm.IMPORT_ROSTER},
-    Role.GRID_MEMBER: _VIEW_NET | {GridPerm.CHANGE_BUILDING} | _KEEP_ROSTER,
+    | {PeoplePerm.IMPORT_ROSTER}
+    | _HANDLE_REQUESTS,
+    Role.GRID_MEMBER: _VIEW_NET | {GridPerm.CHANGE_BUILDING} | _KEEP_ROSTER | _HANDLE_REQUESTS,
     Role.GRID_BRANCH_SECRETARY: _VIEW_NET
     | {GridPerm.CHANGE_PARTYORGANIZATION}
     | _VIEW_PEOPLE
     | _KEEP_PARTY,
     Role.BUILDING_LEADER: _VIEW_NET
     | _VIEW_PEOPLE
-    | {PeoplePerm.VIEW_VERIFICATIONREQUEST, PeoplePerm.CHANGE_VERIFICATIONREQUEST},
+    | {PeoplePerm.VIEW_VERIFICATIONREQUEST, PeoplePerm.CHANGE_VERIFICATIONREQUEST}
+    | {RequestPerm.VIEW_SERVICEREQUEST, RequestPerm.ADD_SERVICEREQUEST},
     Role.PARTY_GROUP_LEADER: _VIEW_NET | {PeoplePerm.VIEW_PARTYMEMBERSHIP},
     Role.UNIT_STAFF: set(),
 }

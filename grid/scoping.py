@@ -368,6 +368,25 @@ class ScopedPermissionBackend(BaseBackend):
         return any(p.startswith(prefix) for p in user_permissions(user_obj))
 
 
+def holding_tiers(user, perm: str, obj) -> set:
+    """The tiers of the posts through which ``user`` holds ``perm`` on ``obj`` (for
+    rules that depend on the tier acting, such as "handled at the lowest tier")."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    grants = role_permissions()
+    model = type(obj)
+    tiers = set()
+    for holding in holdings(user):
+        if perm not in grants.get(holding.role, ()):
+            continue
+        column = tier_column(model, holding.tier)
+        if holding.tier == Tier.COUNTY or (
+            column is not None and getattr(obj, column) == holding.node_id
+        ):
+            tiers.add(holding.tier)
+    return tiers
+
+
 # --- write, then verify ----------------------------------------------------------------
 
 

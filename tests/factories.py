@@ -232,6 +232,15 @@ def build_world() -> World:
         phone="13900000001",
     )
     world.users["applicant"] = applicant
+    # A request reported by the verified resident.
+    from grid.models import Category
+    from grid.services import submit_request
+
+    submit_request(
+        user=world.user("resident"),
+        category=Category.objects.get(code="environment-rubbish"),
+        description="楼下有暴露垃圾",
+    )
     # History: a resident of the fifth building's household who moved out.
     leaver = ResidentFactory(household=world.households[4], state=Resident.State.MOVED_OUT)
     Movement.objects.create(

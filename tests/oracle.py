@@ -26,7 +26,7 @@ def role_grants(role) -> set[str]:
 
 def _self_allowed(user, perm: str, obj) -> bool:
     """A person's own rows: the household of their linked resident, their own requests."""
-    from grid.models import Household, Resident, VerificationRequest
+    from grid.models import Household, Resident, ServiceRequest, VerificationRequest
 
     if not perm.startswith("grid.view_"):
         return False
@@ -39,6 +39,8 @@ def _self_allowed(user, perm: str, obj) -> bool:
         return obj.household_id in households
     if isinstance(obj, VerificationRequest):
         return obj.user_id == user.pk
+    if isinstance(obj, ServiceRequest):
+        return obj.reporter_user_id == user.pk
     return False
 
 

@@ -234,6 +234,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ResidentStateEnum": "grid.models.people.Resident.State",
+        "VerificationStateEnum": "grid.models.people.VerificationRequest.State",
+        "RequestStateEnum": "grid.models.requests.ServiceRequest.State",
+    },
 }
 
 # Security headers (ASVS, MLPS). Content-Security-Policy allows only the portal itself.

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import people, views
+from . import people, requests, views
 
 router = DefaultRouter()
 router.register("streets", views.StreetViewSet)
@@ -15,5 +15,8 @@ router.register("residents", people.ResidentViewSet)
 router.register("party-members", people.PartyMembershipViewSet)
 router.register("movements", people.MovementViewSet)
 router.register("verification-requests", people.VerificationRequestViewSet)
+
+router.register("categories", requests.CategoryViewSet)
+router.register("requests", requests.ServiceRequestViewSet)
 
 urlpatterns = router.urls

@@ -23,8 +23,22 @@ from .people import (
     VerificationCode,
     VerificationRequest,
 )
+from .requests import (
+    CalendarDay,
+    Category,
+    LimitUnit,
+    RequestEvent,
+    ServiceRequest,
+    ServiceRequestUserGrant,
+)
 
 __all__ = [
+    "CalendarDay",
+    "Category",
+    "LimitUnit",
+    "RequestEvent",
+    "ServiceRequest",
+    "ServiceRequestUserGrant",
     "Building",
     "BuildingGroupGrant",
     "BuildingUserGrant",

@@ -1,0 +1,244 @@
+"""The API of service requests: submit, follow and move them through the loop."""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from .. import services
+from ..models import Building, Category, Grid, HandlingUnit, RequestEvent, Resident, ServiceRequest
+from ..scoping import restrict_related_choices
+from .filters import TierFilterSet
+from .scoped import ScopedModelSerializer, ScopedModelViewSet
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = [
+            "id",
+            "code",
+            "name",
+            "parent",
+            "handle_limit",
+            "handle_unit",
+            "public_by_default",
+        ]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.__str__", read_only=True, default="")
+
+    class Meta:
+        model = RequestEvent
+        fields = ["action", "actor", "from_state", "to_state", "note", "at"]
+
+
+class ServiceRequestSerializer(ScopedModelSerializer):
+    category_name = serializers.CharField(source="category.__str__", read_only=True)
+    reporter_name = serializers.CharField(source="reporter.name", read_only=True, default="")
+
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "id",
+            "number",
+            "category",
+            "category_name",
+            "description",
+            "is_public",
+            "state",
+            "level",
+            "reporter_name",
+            "handler_user",
+            "handler_unit",
+            "result",
+            "reason",
+            "due_register_at",
+            "due_handle_at",
+            "register_overdue",
+            "handle_overdue",
+            "rework_count",
+            "rating",
+            "created_at",
+            "closed_at",
+            "building",
+            "grid",
+            "community",
+            "street",
+        ]
+        read_only_fields = fields
+
+
+class ServiceRequestDetailSerializer(ServiceRequestSerializer):
+    events = EventSerializer(many=True, read_only=True)
+
+    class Meta(ServiceRequestSerializer.Meta):
+        fields = [*ServiceRequestSerializer.Meta.fields, "events"]
+        read_only_fields = fields
+
+
+class SubmitSerializer(serializers.Serializer):
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
+    description = serializers.CharField(max_length=4000)
+    building = serializers.PrimaryKeyRelatedField(
+        queryset=Building.objects.all(), required=False, allow_null=True
+    )
+    grid = serializers.PrimaryKeyRelatedField(
+        queryset=Grid.objects.all(), required=False, allow_null=True
+    )
+    is_public = serializers.BooleanField(required=False, allow_null=True, default=None)
+    reporter = serializers.PrimaryKeyRelatedField(
+        queryset=Resident.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("The resident a post holder records the request for (代办)."),
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        restrict_related_choices({"reporter": fields["reporter"]}, self.context["request"].user)
+        return fields
+
+
+class NoteSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    result = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+
+class DispatchSerializer(serializers.Serializer):
+    handler_unit = serializers.PrimaryKeyRelatedField(
+        queryset=HandlingUnit.objects.all(), required=False, allow_null=True
+    )
+    handler_user = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.all(),
+        required=False,
+        allow_null=True,
+    )
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+
+class DuplicateSerializer(serializers.Serializer):
+    original = serializers.PrimaryKeyRelatedField(queryset=ServiceRequest.objects.all())
+
+    def get_fields(self):
+        fields = super().get_fields()
+        restrict_related_choices(fields, self.context["request"].user)
+        return fields
+
+
+class RatingSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class ServiceRequestFilter(TierFilterSet):
+    class Meta:
+        model = ServiceRequest
+        fields = ["state", "level", "category", "handle_overdue", "is_public"]
+
+
+class SignedIn(permissions.BasePermission):
+    """Residents submit and rate their own requests; the services check every step."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated)
+
+
+class ServiceRequestViewSet(ScopedModelViewSet):
+    """Service requests (诉求) in their closed loop. Residents see their own."""
+
+    queryset = ServiceRequest.objects.select_related("category__parent", "reporter")
+    serializer_class = ServiceRequestSerializer
+    filterset_class = ServiceRequestFilter
+    permission_classes = [SignedIn]
+    search_fields = ["number", "description"]
+    ordering_fields = ["created_at", "due_handle_at"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("events__actor")
+        return queryset
+
+    def get_serializer_class(self):
+        return {
+            "retrieve": ServiceRequestDetailSerializer,
+            "create": SubmitSerializer,
+            "dispatch_to": DispatchSerializer,
+            "duplicate": DuplicateSerializer,
+            "evaluate": RatingSerializer,
+        }.get(self.action, NoteSerializer if self.detail else ServiceRequestSerializer)
+
+    def _answer(self, request, code=status.HTTP_200_OK):
+        data = ServiceRequestDetailSerializer(request, context=self.get_serializer_context()).data
+        return Response(data, status=code)
+
+    def _input(self):
+        serializer = self.get_serializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def create(self, request, *args, **kwargs):
+        data = self._input()
+        created = services.submit_request(user=request.user, **data)
+        return self._answer(created, status.HTTP_201_CREATED)
+
+    def _step(self, function, **extra):
+        obj = self.get_object()
+        return self._answer(function(user=self.request.user, request=obj, **extra))
+
+    @action(detail=True, methods=["post"])
+    def register(self, request, pk=None):
+        return self._step(services.register_request)
+
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._step(services.reject_request, reason=self._input().get("reason", ""))
+
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, pk=None):
+        return self._step(services.mark_duplicate, original=self._input()["original"])
+
+    @action(detail=True, methods=["post"], url_path="dispatch")
+    def dispatch_to(self, request, pk=None):
+        return self._step(services.dispatch_request, **self._input())
+
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._step(services.start_request)
+
+    @action(detail=True, methods=["post"])
+    def handle(self, request, pk=None):
+        return self._step(services.handle_request, result=self._input().get("result", ""))
+
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._step(services.close_request, note=self._input().get("note", ""))
+
+    @action(detail=True, methods=["post"])
+    def evaluate(self, request, pk=None):
+        data = self._input()
+        return self._step(
+            services.evaluate_request, rating=data["rating"], comment=data.get("comment", "")
+        )
+
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        return self._step(services.escalate_request, reason=self._input().get("reason", ""))
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._step(services.cancel_request, reason=self._input().get("reason", ""))
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The two-level category tree with each leaf's time limit (public to signed-in
+    users)."""
+
+    queryset = Category.objects.filter(is_active=True).select_related("parent")
+    serializer_class = CategorySerializer
+    pagination_class = None

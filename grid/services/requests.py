@@ -1,0 +1,346 @@
+"""The closed loop of a service request. Every transition is one function here: it
+checks who may do it, refuses an illegal one with a clear message and changes
+nothing, and leaves a timeline entry."""
+
+import uuid
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import (
+    Category,
+    Post,
+    RequestEvent,
+    Resident,
+    ServiceRequest,
+    ServiceRequestUserGrant,
+)
+from ..permissions import TIER_ORDER, Role, Tier
+from ..scoping import holding_tiers
+from ..workcalendar import WorkCalendar
+
+State = ServiceRequest.State
+Level = ServiceRequest.Level
+REGISTER_LIMIT_HOURS = 1  # DOMAIN.md: register within one working hour of a report
+LEVEL_UP = {Level.GRID: Level.COMMUNITY, Level.COMMUNITY: Level.STREET}
+LEVEL_TIER = {Level.GRID: Tier.GRID, Level.COMMUNITY: Tier.COMMUNITY, Level.STREET: Tier.STREET}
+CHANGE = "grid.change_servicerequest"
+
+
+def _refuse(message):
+    raise ValidationError(message)
+
+
+def _calendar():
+    return WorkCalendar.load(timezone.localdate() - timezone.timedelta(days=1))
+
+
+def _event(request, actor, action, from_state, note=""):
+    RequestEvent.objects.create(
+        request=request,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=request.state,
+        note=note[:4000],
+    )
+
+
+def _locked(request) -> ServiceRequest:
+    return ServiceRequest.objects.select_for_update().get(pk=request.pk)
+
+
+def _expect(request, *states):
+    if request.state not in states:
+        _refuse(
+            _("This cannot be done to a request that is %(state)s.")
+            % {"state": request.get_state_display()}
+        )
+
+
+def can_work(user, request) -> bool:
+    """A post that may change the request, at its handling tier or above."""
+    tiers = holding_tiers(user, CHANGE, request)
+    depth = TIER_ORDER.index(LEVEL_TIER[Level(request.level)])
+    return any(TIER_ORDER.index(tier) <= depth for tier in tiers)
+
+
+def _require_worker(user, request):
+    if not can_work(user, request):
+        raise PermissionDenied(_("This request is handled at another tier."))
+
+
+def _require_handler(user, request):
+    if can_work(user, request):
+        return
+    if request.handler_user_id == user.pk or (
+        request.handler_unit_id
+        and Post.objects.filter(
+            user=user,
+            role=Role.UNIT_STAFF,
+            handling_unit_id=request.handler_unit_id,
+            is_active=True,
+        ).exists()
+    ):
+        return
+    raise PermissionDenied(_("Only the handler of this request may do this."))
+
+
+@transaction.atomic
+def submit_request(
+    *,
+    user,
+    category: Category,
+    description: str,
+    building=None,
+    grid=None,
+    is_public=None,
+    reporter=None,
+) -> ServiceRequest:
+    """A resident reports a problem, or a post holder records one on a resident's
+    behalf (代办, naming the resident)."""
+    if category is None or not category.is_leaf or not category.is_active:
+        _refuse({"category": _("Choose a category of the second level.")})
+    description = (description or "").strip()
+    if not description:
+        _refuse({"description": _("Describe the problem.")})
+    if len(description) > 4000:
+        _refuse({"description": _("The description is longer than 4,000 characters.")})
+    own = (
+        Resident.objects.filter(user=user, state=Resident.State.LIVING)
+        .select_related("household__building")
+        .first()
+    )
+    request = ServiceRequest(
+        category=category,
+        description=description,
+        is_public=category.public_by_default if is_public is None else is_public,
+    )
+    if reporter is not None:  # recorded on behalf
+        if not user.has_perm("grid.add_servicerequest", reporter):
+            raise PermissionDenied(_("You may not record requests for this resident."))
+        request.reporter, request.reporter_user, request.recorded_by = reporter, reporter.user, user
+        home = reporter.household.building
+    elif own is not None:
+        request.reporter, request.reporter_user = own, user
+        home = own.household.building
+    else:
+        raise PermissionDenied(
+            _("Only verified residents and posts on the net can submit requests.")
+        )
+    place = building or (None if grid else home)
+    if place is not None:
+        if place.community_id != home.community_id:
+            _refuse({"building": _("The place must be in the resident's community.")})
+        request.building = place
+    else:
+        if grid.community_id != home.community_id:
+            _refuse({"grid": _("The place must be in the resident's community.")})
+        request.grid = grid
+    now = timezone.now()
+    request.number = uuid.uuid4().hex[:20]
+    request.due_register_at = _calendar().add_working_hours(now, REGISTER_LIMIT_HOURS)
+    request.save()
+    request.number = f"{timezone.localtime(now):%Y%m%d}{request.pk:08d}"[:20]
+    request.save(update_fields=["number"])
+    _event(request, user, "submit", "")
+    return request
+
+
+@transaction.atomic
+def register_request(*, user, request):
+    request = _locked(request)
+    _require_worker(user, request)
+    _expect(request, State.SUBMITTED)
+    now = timezone.now()
+    request.state = State.REGISTERED
+    request.registered_at = now
+    request.register_overdue = bool(request.due_register_at and now > request.due_register_at)
+    category = request.category
+    request.due_handle_at = _calendar().add(now, category.handle_limit, category.handle_unit)
+    request.save()
+    _event(request, user, "register", State.SUBMITTED)
+    return request
+
+
+@transaction.atomic
+def reject_request(*, user, request, reason: str):
+    request = _locked(request)
+    _require_worker(user, request)
+    _expect(request, State.SUBMITTED)
+    if not (reason or "").strip():
+        _refuse({"reason": _("Say why the request is not accepted.")})
+    request.state, request.reason = State.REJECTED, reason.strip()[:200]
+    request.closed_at = timezone.now()
+    request.save()
+    _event(request, user, "reject", State.SUBMITTED, reason)
+    return request
+
+
+@transaction.atomic
+def mark_duplicate(*, user, request, original):
+    request = _locked(request)
+    _require_worker(user, request)
+    _expect(request, State.SUBMITTED)
+    if original.pk == request.pk or original.community_id != request.community_id:
+        _refuse({"original": _("The original must be another request of the same community.")})
+    request.state, request.duplicate_of = State.DUPLICATE, original
+    request.closed_at = timezone.now()
+    request.save()
+    _event(request, user, "duplicate", State.SUBMITTED, original.number)
+    return request
+
+
+def _grant_handler(request, users):
+    permissions = Permission.objects.filter(
+        content_type__app_label="grid",
+        codename__in=["view_servicerequest", "change_servicerequest"],
+    )
+    ServiceRequestUserGrant.objects.bulk_create(
+        [
+            ServiceRequestUserGrant(user=u, permission=p, content_object=request)
+            for u in users
+            for p in permissions
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def dispatch_request(*, user, request, handler_user=None, handler_unit=None, note=""):
+    """Send the request to a person on the net or a handling unit; they get a grant on
+    this one request."""
+    request = _locked(request)
+    _require_worker(user, request)
+    _expect(request, State.REGISTERED)
+    if (handler_user is None) == (handler_unit is None):
+        _refuse(_("Dispatch to one person or one handling unit."))
+    request.state = State.DISPATCHED
+    request.handler_user, request.handler_unit = handler_user, handler_unit
+    request.save()
+    if handler_user is not None:
+        _grant_handler(request, [handler_user])
+    else:
+        staff = [
+            p.user
+            for p in Post.objects.filter(
+                handling_unit=handler_unit, role=Role.UNIT_STAFF, is_active=True
+            ).select_related("user")
+        ]
+        _grant_handler(request, staff)
+    _event(request, user, "dispatch", State.REGISTERED, note or str(handler_user or handler_unit))
+    return request
+
+
+@transaction.atomic
+def start_request(*, user, request):
+    request = _locked(request)
+    _require_handler(user, request)
+    _expect(request, State.DISPATCHED)
+    request.state = State.IN_PROGRESS
+    request.save()
+    _event(request, user, "start", State.DISPATCHED)
+    return request
+
+
+@transaction.atomic
+def handle_request(*, user, request, result: str):
+    request = _locked(request)
+    _require_handler(user, request)
+    _expect(request, State.IN_PROGRESS)
+    if not (result or "").strip():
+        _refuse({"result": _("Describe how the problem was handled.")})
+    now = timezone.now()
+    request.state, request.result, request.handled_at = State.HANDLED, result.strip()[:4000], now
+    request.handle_overdue = request.handle_overdue or bool(
+        request.due_handle_at and now > request.due_handle_at
+    )
+    request.save()
+    _event(request, user, "handle", State.IN_PROGRESS, result)
+    return request
+
+
+@transaction.atomic
+def close_request(*, user, request, note=""):
+    """Verify the result on the net and close the request (核查结案)."""
+    request = _locked(request)
+    _require_worker(user, request)
+    _expect(request, State.HANDLED)
+    request.state, request.closed_at = State.CLOSED, timezone.now()
+    request.save()
+    _event(request, user, "close", State.HANDLED, note)
+    return request
+
+
+@transaction.atomic
+def evaluate_request(*, user, request, rating: int, comment: str = ""):
+    """The reporter rates a closed request; 1 or 2 stars reopen it for re-handling."""
+    request = _locked(request)
+    if request.reporter_user_id != user.pk:
+        raise PermissionDenied(_("Only the reporter can rate this request."))
+    _expect(request, State.CLOSED)
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        _refuse({"rating": _("Rate from 1 to 5 stars.")})
+    request.rating, request.rating_comment = rating, (comment or "").strip()[:500]
+    if rating <= 2:
+        request.state = State.IN_PROGRESS
+        request.rework_count += 1
+        request.closed_at = request.handled_at = None
+        request.due_handle_at = _calendar().add(
+            timezone.now(), request.category.handle_limit, request.category.handle_unit
+        )
+        action = "reopen"
+    else:
+        request.state = State.EVALUATED
+        action = "evaluate"
+    request.save()
+    _event(request, user, action, State.CLOSED, f"{rating}★ {comment}".strip())
+    return request
+
+
+@transaction.atomic
+def escalate_request(*, user, request, reason: str):
+    """Move the request up one tier (grid → community → street), with a reason."""
+    request = _locked(request)
+    _require_worker(user, request)
+    _expect(request, State.SUBMITTED, State.REGISTERED, State.DISPATCHED, State.IN_PROGRESS)
+    if not (reason or "").strip():
+        _refuse({"reason": _("Say why the request goes up a tier.")})
+    up = LEVEL_UP.get(Level(request.level))
+    if up is None:
+        _refuse(_("A street-level request cannot go further up here; transfer it instead."))
+    from_state = request.state
+    request.level = up
+    request.save()
+    _event(request, user, "escalate", from_state, reason)
+    return request
+
+
+@transaction.atomic
+def cancel_request(*, user, request, reason: str = ""):
+    request = _locked(request)
+    if request.reporter_user_id != user.pk:
+        raise PermissionDenied(_("Only the reporter can withdraw this request."))
+    _expect(request, State.SUBMITTED, State.REGISTERED)
+    from_state = request.state
+    request.state, request.closed_at = State.CANCELLED, timezone.now()
+    request.save()
+    _event(request, user, "cancel", from_state, reason)
+    return request
+
+
+def mark_overdue(now=None) -> int:
+    """Set the overdue flags of open requests past their limits; idempotent."""
+    now = now or timezone.now()
+    late_register = ServiceRequest.objects.filter(
+        state=State.SUBMITTED, due_register_at__lt=now, register_overdue=False
+    ).update(register_overdue=True)
+    late_handle = ServiceRequest.objects.filter(
+        state__in=[State.REGISTERED, State.DISPATCHED, State.IN_PROGRESS],
+        due_handle_at__lt=now,
+        handle_overdue=False,
+    ).update(handle_overdue=True)
+    return late_register + late_handle
