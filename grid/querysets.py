@@ -72,3 +72,60 @@ class PostQuerySet(ScopedQuerySet):
             .select_related("user")
             .order_by("role")
         )
+
+
+class ServiceRequestQuerySet(ScopedQuerySet):
+    """Reads of service requests, including their KPIs (DOMAIN.md, 综合评价)."""
+
+    ENDED_UNACCEPTED = ("rejected", "duplicate", "cancelled")
+    CLOSED = ("closed", "evaluated")
+
+    def received_between(self, start, end):
+        return self.filter(created_at__gte=start, created_at__lt=end)
+
+    def kpi_counts(self):
+        """The counts behind the KPIs, as annotations for ``values(...).annotate`` or an
+        ``aggregate``."""
+        accepted = ~Q(state__in=self.ENDED_UNACCEPTED)
+        closed = Q(state__in=self.CLOSED)
+        return {
+            "received": Count("pk"),
+            "accepted": Count("pk", filter=accepted),
+            "closed": Count("pk", filter=closed),
+            "closed_on_time": Count("pk", filter=closed & Q(handle_overdue=False)),
+            "registered_on_time": Count(
+                "pk", filter=accepted & Q(registered_at__isnull=False, register_overdue=False)
+            ),
+            "reworked": Count("pk", filter=Q(rework_count__gt=0)),
+            "rated": Count("pk", filter=Q(rating__isnull=False)),
+            "satisfied": Count("pk", filter=Q(rating__gte=4)),
+            "overdue_open": Count(
+                "pk",
+                filter=accepted & ~closed & (Q(handle_overdue=True) | Q(register_overdue=True)),
+            ),
+        }
+
+    def kpis(self) -> dict:
+        return with_rates(self.order_by().aggregate(**self.kpi_counts()))
+
+    def kpis_by(self, tier: str) -> list[dict]:
+        """KPIs per node of ``tier`` (street, community or grid), one query."""
+        column = f"{tier}_id"
+        rows = self.order_by().values(column).annotate(**self.kpi_counts()).order_by(column)
+        return [with_rates(dict(row, node_id=row[column])) for row in rows]
+
+
+def _rate(part, whole):
+    return round(100.0 * part / whole, 2) if whole else None
+
+
+def with_rates(counts: dict) -> dict:
+    """Add the rates (percent, or None without a base) to KPI counts."""
+    counts.update(
+        closure_rate=_rate(counts["closed"], counts["accepted"]),
+        on_time_closure_rate=_rate(counts["closed_on_time"], counts["closed"]),
+        response_rate=_rate(counts["registered_on_time"], counts["accepted"]),
+        rework_rate=_rate(counts["reworked"], counts["closed"]),
+        satisfaction_rate=_rate(counts["satisfied"], counts["rated"]),
+    )
+    return counts

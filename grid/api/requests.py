@@ -1,7 +1,11 @@
 """The API of service requests: submit, follow and move them through the loop."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -134,6 +138,20 @@ class RatingSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
+class KpiQuerySerializer(serializers.Serializer):
+    tier = serializers.ChoiceField(choices=["street", "community", "grid"], default="community")
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        today = timezone.localdate()
+        attrs.setdefault("date_to", today)
+        attrs.setdefault("date_from", attrs["date_to"] - datetime.timedelta(days=365))
+        if attrs["date_from"] > attrs["date_to"]:
+            raise serializers.ValidationError(_("The start date is after the end date."))
+        return attrs
+
+
 class ServiceRequestFilter(TierFilterSet):
     class Meta:
         model = ServiceRequest
@@ -190,6 +208,30 @@ class ServiceRequestViewSet(ScopedModelViewSet):
     def _step(self, function, **extra):
         obj = self.get_object()
         return self._answer(function(user=self.request.user, request=obj, **extra))
+
+    @extend_schema(parameters=[KpiQuerySerializer])
+    @action(detail=False, methods=["get"])
+    def kpis(self, request):
+        """Received, closure, on-time closure, response, rework and satisfaction rates per
+        node of a tier, for requests received in a date range, within the caller's scope."""
+        query = KpiQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        tz = timezone.get_current_timezone()
+        start = datetime.datetime.combine(params["date_from"], datetime.time.min, tzinfo=tz)
+        end = datetime.datetime.combine(
+            params["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+        )
+        requests = self.get_queryset().received_between(start, end)
+        return Response(
+            {
+                "tier": params["tier"],
+                "date_from": params["date_from"],
+                "date_to": params["date_to"],
+                "total": requests.kpis(),
+                "nodes": requests.kpis_by(params["tier"]),
+            }
+        )
 
     @action(detail=True, methods=["post"])
     def register(self, request, pk=None):

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
+from ..querysets import ServiceRequestQuerySet
 from ..scoping import TierScoped
 
 
@@ -190,6 +191,8 @@ class ServiceRequest(TierScoped):
     registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = ServiceRequestQuerySet.as_manager()
 
     class Meta(TierScoped.Meta):
         verbose_name = _("service request")

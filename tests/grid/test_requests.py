@@ -244,3 +244,39 @@ def test_request_list_query_count_does_not_grow(world, api_client):
             assert api_client.get("/api/v1/requests/", {"page_size": size}).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_kpis_per_community_through_the_api(world, api_client):
+    member = world.user("grid_member")
+    first = ServiceRequest.objects.get()
+    services.register_request(user=member, request=first)
+    services.dispatch_request(user=member, request=first, handler_user=member)
+    services.start_request(user=member, request=first)
+    services.handle_request(user=member, request=first, result="ok")
+    services.close_request(user=member, request=first)
+    services.evaluate_request(user=world.user("resident"), request=first, rating=5)
+    second = services.submit_request(
+        user=world.user("resident"), category=_rubbish(), description="b"
+    )
+    services.reject_request(user=member, request=second, reason="不属于本网格")
+    services.submit_request(user=world.user("resident"), category=_rubbish(), description="c")
+    api_client.force_authenticate(world.user("street_admin"))
+    response = api_client.get("/api/v1/requests/kpis/", {"tier": "community"})
+    assert response.status_code == 200, response.content
+    data = response.json()
+    total = data["total"]
+    assert (total["received"], total["accepted"], total["closed"]) == (3, 2, 1)
+    assert total["closure_rate"] == 50.0 and total["satisfaction_rate"] == 100.0
+    assert total["on_time_closure_rate"] == 100.0
+    assert [n["node_id"] for n in data["nodes"]] == [world.communities[0].pk]
+    # The other street sees nothing of it.
+    api_client.force_authenticate(world.user("other_street_admin"))
+    assert api_client.get("/api/v1/requests/kpis/").json()["total"]["received"] == 0
+    # Bad input is a 400.
+    api_client.force_authenticate(world.user("street_admin"))
+    for bad in (
+        {"tier": "planet"},
+        {"date_from": "2026-13-01"},
+        {"date_from": "2026-05-02", "date_to": "2026-05-01"},
+    ):
+        assert api_client.get("/api/v1/requests/kpis/", bad).status_code == 400
