@@ -56,3 +56,34 @@ class HouseholdRequestForm(forms.Form):
     def __init__(self, *args, buildings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["building"].queryset = buildings
+
+
+class SubmitRequestForm(forms.Form):
+    category = forms.ModelChoiceField(queryset=None, label=_("Category"))
+    description = forms.CharField(
+        label=_("What is the problem?"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    building = forms.ModelChoiceField(queryset=None, label=_("Where"), required=False)
+    is_public = forms.BooleanField(
+        label=_("Others in my community may see it (without my name)"), required=False
+    )
+
+    def __init__(self, *args, categories, buildings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        self.fields["category"].label_from_instance = str
+        self.fields["building"].queryset = buildings
+
+
+class RequestStepForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=4000, required=False)
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you?"),
+        choices=[(i, "★" * i) for i in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import account_views, people_views, request_views, views
 from .converters import IdConverter
 
 register_converter(IdConverter, "id")
@@ -8,16 +8,13 @@ register_converter(IdConverter, "id")
 app_name = "grid"
 
 urlpatterns = [
+    # the net
     path("streets/", views.StreetListView.as_view(), name="street-list"),
     path("streets/<id:pk>/", views.StreetDetailView.as_view(), name="street-detail"),
     path("communities/<id:pk>/", views.CommunityDetailView.as_view(), name="community-detail"),
     path("grids/<id:pk>/", views.GridDetailView.as_view(), name="grid-detail"),
     path("buildings/<id:pk>/", views.BuildingDetailView.as_view(), name="building-detail"),
-]
-
-from . import account_views, people_views  # noqa: E402
-
-urlpatterns += [
+    # people
     path("residents/", people_views.ResidentListView.as_view(), name="resident-list"),
     path("residents/<id:pk>/", people_views.ResidentDetailView.as_view(), name="resident-detail"),
     path(
@@ -37,7 +34,18 @@ urlpatterns += [
         people_views.VerificationDecideView.as_view(),
         name="verification-decide",
     ),
+    # residents' accounts
     path("me/", people_views.ResidentHomeView.as_view(), name="resident-home"),
     path("signup/", account_views.SignupView.as_view(), name="signup"),
     path("me/household/", account_views.HouseholdRequestView.as_view(), name="household-request"),
+    # service requests
+    path("requests/", request_views.RequestQueueView.as_view(), name="request-queue"),
+    path("requests/mine/", request_views.MyRequestsView.as_view(), name="request-mine"),
+    path("requests/new/", request_views.SubmitRequestView.as_view(), name="request-submit"),
+    path("requests/<id:pk>/", request_views.RequestDetailView.as_view(), name="request-detail"),
+    path(
+        "requests/<id:pk>/<slug:action>/",
+        request_views.RequestStepView.as_view(),
+        name="request-step",
+    ),
 ]

@@ -51,8 +51,17 @@ class NavItem:
 NAV = [
     NavItem("home", _("Workbench"), "home", care=True),
     NavItem("me", _("My household"), "grid:resident-home", frozenset({RESIDENT}), care=True),
+    NavItem("my-requests", _("My requests"), "grid:request-mine", frozenset({RESIDENT}), care=True),
     NavItem("area", _("My area"), "grid:street-list", NET_AUDIENCES, care=True),
     NavItem("directory", _("Buildings"), "building-directory", NET_AUDIENCES),
+    NavItem(
+        "requests",
+        _("Request queue"),
+        "grid:request-queue",
+        NET_AUDIENCES | {UNIT},
+        care=True,
+        perm="grid.view_servicerequest",
+    ),
     NavItem(
         "residents", _("Residents"), "grid:resident-list", NET_AUDIENCES, perm="grid.view_resident"
     ),

@@ -1,0 +1,85 @@
+"""Service requests in the pages: a resident reports from the phone, the grid member
+works the queue with one-tap steps, the resident rates."""
+
+from django.urls import reverse
+
+from grid.models import Category, HandlingUnit, ServiceRequest
+
+
+def test_resident_reports_follows_and_rates_through_the_pages(world, client):
+    company = HandlingUnit.objects.create(name="阳光物业", kind="property_company")
+    world.buildings[0].property_company = company
+    world.buildings[0].save()
+    client.force_login(world.users["resident"])
+    form = client.get(reverse("grid:request-submit"))
+    assert form.status_code == 200
+    category = Category.objects.get(code="environment-water")
+    response = client.post(
+        reverse("grid:request-submit"),
+        {"category": category.pk, "description": "楼道积水", "building": world.buildings[0].pk},
+    )
+    assert response.status_code == 302
+    item = ServiceRequest.objects.get(description="楼道积水")
+    assert client.get(reverse("grid:request-mine")).status_code == 200
+    # The grid member's queue lists it; one tap after another closes it.
+    client.force_login(world.users["grid_member"])
+    queue = client.get(reverse("grid:request-queue"))
+    assert item in queue.context["requests"]
+    for action, data in (
+        ("register", {}),
+        ("dispatch", {}),
+        ("start", {}),
+        ("handle", {"note": "已排水"}),
+        ("close", {}),
+    ):
+        response = client.post(reverse("grid:request-step", args=[item.pk, action]), data)
+        assert response.status_code == 302, action
+        item.refresh_from_db()
+    assert item.state == "closed" and item.handler_unit == company and item.result == "已排水"
+    # The resident rates it.
+    client.force_login(world.users["resident"])
+    page = client.get(reverse("grid:request-detail", args=[item.pk]))
+    assert page.context["can_rate"]
+    client.post(
+        reverse("grid:request-step", args=[item.pk, "evaluate"]), {"rating": "5", "comment": "好"}
+    )
+    item.refresh_from_db()
+    assert item.state == "evaluated" and item.rating == 5
+    timeline = client.get(reverse("grid:request-detail", args=[item.pk])).context["events"]
+    assert len(timeline) == 7
+
+
+def test_queue_and_pages_are_scoped(world, client):
+    item = ServiceRequest.objects.get()
+    client.force_login(world.users["other_street_admin"])
+    assert not client.get(reverse("grid:request-queue")).context["requests"]
+    assert client.get(reverse("grid:request-detail", args=[item.pk])).status_code == 404
+    response = client.post(reverse("grid:request-step", args=[item.pk, "register"]))
+    assert response.status_code == 404
+    item.refresh_from_db()
+    assert item.state == "submitted"
+
+
+def test_an_illegal_step_says_why_and_changes_nothing(world, client):
+    item = ServiceRequest.objects.get()
+    client.force_login(world.users["grid_member"])
+    response = client.post(reverse("grid:request-step", args=[item.pk, "close"]), follow=True)
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    item.refresh_from_db()
+    assert item.state == "submitted"
+    assert client.post(reverse("grid:request-step", args=[item.pk, "explode"])).status_code == 404
+
+
+def test_residents_without_a_household_are_sent_to_link_it(world, client):
+    client.force_login(world.users["applicant"])
+    response = client.get(reverse("grid:request-submit"))
+    assert response.status_code == 302 and response["Location"] == reverse("grid:resident-home")
+
+
+def test_bad_submission_shows_the_form_again(world, client):
+    client.force_login(world.users["resident"])
+    response = client.post(reverse("grid:request-submit"), {"category": "", "description": ""})
+    assert response.status_code == 400
+    assert response.context["form"].errors
+    assert ServiceRequest.objects.count() == 1
