@@ -204,3 +204,6 @@ class PersonalDataAccessAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["user", "resident"]
     date_hierarchy = "at"
     show_full_result_count = False
+
+
+from .open311 import admin as open311_admin  # noqa: E402,F401  (registers the partner keys)

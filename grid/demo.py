@@ -20,6 +20,7 @@ from .models import (
     Grid,
     HandlingUnit,
     Household,
+    Open311Key,
     PartyMembership,
     PartyOrganization,
     Post,
@@ -351,4 +352,26 @@ def seed_demo(accounts_file: Path | None = None) -> DemoResult:
     path = Path(accounts_file or settings.PORTAL_DEMO_ACCOUNTS_FILE)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result.accounts, ensure_ascii=False, indent=2), encoding="utf-8")
+    demo_open311_key(path.with_name(DEMO_OPEN311_KEY_FILE))
     return result
+
+
+DEMO_OPEN311_KEY_NAME = "演示合作方（全市）"
+DEMO_OPEN311_KEY_FILE = "demo-open311-key.txt"  # next to the accounts file, in var/
+
+
+def demo_open311_key(path: Path) -> str:
+    """One Open311 partner key bound to the whole county, its plain text kept only in
+    ``path``. A second run reuses the key in the file; a missing or stale file gets a
+    new key (the old demo key stops working)."""
+    plain = path.read_text(encoding="utf-8").strip() if path.exists() else ""
+    county = {"street__isnull": True, "community__isnull": True, "name": DEMO_OPEN311_KEY_NAME}
+    if plain and Open311Key.objects.for_plain_key(plain).filter(**county).exists():
+        return plain
+    key = Open311Key.objects.filter(**county).first() or Open311Key(name=DEMO_OPEN311_KEY_NAME)
+    plain = key.set_new_key()
+    key.is_active = True
+    key.save()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(plain + "\n", encoding="utf-8")
+    return plain

@@ -129,8 +129,15 @@ class RequestPerm(StrEnum):
     DELETE_CALENDARDAY = "grid.delete_calendarday"
 
 
+class Open311Perm(StrEnum):
+    VIEW_OPEN311KEY = "grid.view_open311key"
+    ADD_OPEN311KEY = "grid.add_open311key"
+    CHANGE_OPEN311KEY = "grid.change_open311key"
+    DELETE_OPEN311KEY = "grid.delete_open311key"
+
+
 # Nobody deletes residents, movements or the access log: they change state instead.
-_ALL = set(GridPerm) | set(PeoplePerm) | set(RequestPerm)
+_ALL = set(GridPerm) | set(PeoplePerm) | set(RequestPerm) | set(Open311Perm)
 _VIEW_PEOPLE = {
     PeoplePerm.VIEW_HOUSEHOLD,
     PeoplePerm.VIEW_RESIDENT,
@@ -213,7 +220,8 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
     | {GridPerm.CHANGE_STREET}
     | _VIEW_PEOPLE
     | {PeoplePerm.VIEW_VERIFICATIONREQUEST, PeoplePerm.EXPORT_ROSTER}
-    | _HANDLE_REQUESTS,
+    | _HANDLE_REQUESTS
+    | {Open311Perm.VIEW_OPEN311KEY, Open311Perm.ADD_OPEN311KEY, Open311Perm.CHANGE_OPEN311KEY},
     Role.COMMUNITY_SECRETARY: _VIEW_NET
     | _COMMUNITY_MANAGE
     | _KEEP_ROSTER

@@ -80,6 +80,13 @@ class ServiceRequestQuerySet(ScopedQuerySet):
     ENDED_UNACCEPTED = ("rejected", "duplicate", "cancelled")
     CLOSED = ("closed", "evaluated")
 
+    def for_open311(self, key=None):
+        """What an Open311 client may read: with a partner key, every request within
+        the key's node; without one, only the public requests."""
+        if key is None:
+            return self.filter(is_public=True)
+        return self.filter(**key.node_filter())
+
     def received_between(self, start, end):
         return self.filter(created_at__gte=start, created_at__lt=end)
 

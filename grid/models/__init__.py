@@ -13,6 +13,7 @@ from .net import (
     RolePermission,
     Street,
 )
+from .open311 import Open311Key, Open311Submission
 from .people import (
     Household,
     HouseholdTag,
@@ -33,6 +34,8 @@ from .requests import (
 )
 
 __all__ = [
+    "Open311Key",
+    "Open311Submission",
     "CalendarDay",
     "Category",
     "LimitUnit",

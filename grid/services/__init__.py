@@ -27,6 +27,7 @@ from .requests import (
     register_request,
     reject_request,
     start_request,
+    submit_partner_request,
     submit_request,
 )
 
@@ -43,6 +44,7 @@ __all__ = [
     "register_request",
     "reject_request",
     "start_request",
+    "submit_partner_request",
     "submit_request",
     "can_reveal",
     "check_verification_code",

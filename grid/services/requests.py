@@ -344,3 +344,69 @@ def mark_overdue(now=None) -> int:
         handle_overdue=False,
     ).update(handle_overdue=True)
     return late_register + late_handle
+
+
+@transaction.atomic
+def submit_partner_request(
+    *,
+    key,
+    category: Category,
+    description: str,
+    building=None,
+    grid=None,
+    is_public=None,
+    media_url: str = "",
+    contact: str = "",
+    device_id: str = "",
+    account_id: str = "",
+) -> ServiceRequest:
+    """An Open311 partner app submits a request with its key. Partners are not
+    residents: the request has no reporter; the place must be within the key's node."""
+    from ..models import Open311Submission
+
+    if key is None or not key.is_active:
+        raise PermissionDenied(_("This key is not valid."))
+    if category is None or not category.is_leaf or not category.is_active:
+        _refuse({"service_code": _("Choose a category of the second level.")})
+    description = (description or "").strip()
+    if not description:
+        _refuse({"description": _("Describe the problem.")})
+    if len(description) > 4000:
+        _refuse({"description": _("The description is longer than 4,000 characters.")})
+    place = building or grid
+    if place is None:
+        _refuse({"address": _("Give the place: a building or a grid.")})
+    if not key.covers(place):
+        raise PermissionDenied(_("This place is outside the part of the net this key serves."))
+    request = ServiceRequest(
+        category=category,
+        description=description,
+        is_public=category.public_by_default if is_public is None else is_public,
+    )
+    if building is not None:
+        request.building = building
+    else:
+        request.grid = grid
+    now = timezone.now()
+    request.number = uuid.uuid4().hex[:20]
+    request.due_register_at = _calendar().add_working_hours(now, REGISTER_LIMIT_HOURS)
+    request.save()
+    request.number = f"{timezone.localtime(now):%Y%m%d}{request.pk:08d}"[:20]
+    request.save(update_fields=["number"])
+    Open311Submission.objects.create(
+        request=request,
+        key=key,
+        token=uuid.uuid4().hex,
+        media_url=media_url[:500],
+        contact=contact[:300],
+        device_id=device_id[:100],
+        account_id=account_id[:100],
+    )
+    _event(
+        request,
+        None,
+        "submit",
+        "",
+        _("Submitted through Open311 by %(partner)s") % {"partner": key.name},
+    )
+    return request
