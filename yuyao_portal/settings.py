@@ -149,6 +149,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Defaults, synced into django-celery-beat's tables where a county admin can edit them.
+CELERY_BEAT_SCHEDULE = {
+    "mark-overdue-requests": {"task": "grid.tasks.mark_overdue_requests", "schedule": 300.0},
+}
 
 AUTH_USER_MODEL = "yuyao_portal.User"
 AUTHENTICATION_BACKENDS = [

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from guardian.shortcuts import get_user_perms
 
 from ..models import (
     Category,
@@ -74,17 +75,9 @@ def _require_worker(user, request):
 
 
 def _require_handler(user, request):
-    if can_work(user, request):
-        return
-    if request.handler_user_id == user.pk or (
-        request.handler_unit_id
-        and Post.objects.filter(
-            user=user,
-            role=Role.UNIT_STAFF,
-            handling_unit_id=request.handler_unit_id,
-            is_active=True,
-        ).exists()
-    ):
+    """The tier handling the request, or whoever it was dispatched to: the dispatch
+    gave them a grant on this one request (a django-guardian object permission)."""
+    if can_work(user, request) or "change_servicerequest" in get_user_perms(user, request):
         return
     raise PermissionDenied(_("Only the handler of this request may do this."))
 

@@ -280,3 +280,25 @@ def test_kpis_per_community_through_the_api(world, api_client):
         {"date_from": "2026-05-02", "date_to": "2026-05-01"},
     ):
         assert api_client.get("/api/v1/requests/kpis/", bad).status_code == 400
+
+
+def test_the_overdue_task_runs_and_is_scheduled(world, settings):
+    from grid.tasks import mark_overdue_requests
+
+    ServiceRequest.objects.update(due_register_at=datetime.datetime(2020, 1, 1, tzinfo=TZ))
+    # Called in-process: a real worker reads another database than the test's.
+    assert mark_overdue_requests() == 1
+    assert mark_overdue_requests() == 0
+    assert "grid.tasks.mark_overdue_requests" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+
+
+def test_after_escalation_the_grid_member_can_no_longer_handle(world):
+    request = ServiceRequest.objects.get()
+    member, worker = world.user("grid_member"), world.user("community_worker")
+    services.escalate_request(user=member, request=request, reason="上报")
+    services.register_request(user=worker, request=request)
+    services.dispatch_request(user=worker, request=request, handler_user=worker)
+    with pytest.raises(services.requests.PermissionDenied):
+        services.start_request(user=world.user("grid_member"), request=request)
