@@ -82,14 +82,14 @@ class Journey:
 
     # --- moving -------------------------------------------------------------------
 
-    def open(self, path: str, label: str):
+    def open(self, path: str, label: str, again: bool = False):
         self.page.goto(self.base_url + path)
-        return self.check(label)
+        return self.check(label, again=again)
 
-    def click(self, locator, label: str):
+    def click(self, locator, label: str, again: bool = False):
         with self.page.expect_navigation():
             locator.click()
-        return self.check(label)
+        return self.check(label, again=again)
 
     def sign_in(self, username: str, label: str | None = None):
         self.open("/accounts/login/", "sign-in")
@@ -110,10 +110,12 @@ class Journey:
             ".contains('care') ? '-care' : '')"
         )
 
-    def check(self, label: str, full_page: bool = True) -> dict:
+    def check(self, label: str, full_page: bool = True, again: bool = False) -> dict:
         """Screenshot, axe scan and layout checks of the page now shown (``full_page``
         False: the viewport only, e.g. with a modal dialog open). A page seen before in
-        the same state by the same user (the sign-in page again) is measured only."""
+        the same state by the same user (the sign-in page again) is measured only,
+        unless ``again``: the same address shows something new (a form's next step, a
+        report of errors, a request now decided)."""
         page = self.page
         page.wait_for_load_state("load")
         measured = page.evaluate(MEASURE)
@@ -126,7 +128,7 @@ class Journey:
         if self.phone and measured["small"]:
             self.problems.append(f"touch targets under 44 px on {where}: {measured['small']}")
         key = (self.user, page.url.split("#")[0], self.state(), full_page)
-        if key in self.scanned:
+        if key in self.scanned and not again:
             return measured
         self.scanned.add(key)
         self.count += 1
