@@ -623,3 +623,13 @@ def test_seed_demo_issues_one_county_key_and_reuses_it(db, settings, tmp_path, c
     assert key_file.read_text(encoding="utf-8").strip() == plain
     assert Open311Key.objects.count() == 1
     assert client.get(f"{BASE}requests.json", {"api_key": plain}).status_code == 200
+
+
+def test_request_list_is_one_query_whatever_its_length(
+    client, world, county_key, django_assert_max_num_queries
+):
+    for building in world.buildings[:6]:
+        as_json(post(client, county_key, address_id=building.code), 201)
+    with django_assert_max_num_queries(3):  # the key, the requests (and a savepoint)
+        body = as_json(client.get(f"{BASE}requests.json", {"api_key": county_key}))
+    assert len(body) == 7
