@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from .demo_requests import seed_demo_requests
 from .models import (
     Building,
     Community,
@@ -349,6 +350,7 @@ def seed_demo(accounts_file: Path | None = None) -> DemoResult:
         raise RuntimeError("The demo county exists only in demo mode (PORTAL_DEMO).")
     with transaction.atomic():
         result = DemoSeeder().run()
+        result.created += seed_demo_requests()
     path = Path(accounts_file or settings.PORTAL_DEMO_ACCOUNTS_FILE)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result.accounts, ensure_ascii=False, indent=2), encoding="utf-8")
