@@ -241,6 +241,12 @@ def build_world() -> World:
         category=Category.objects.get(code="environment-rubbish"),
         description="楼下有暴露垃圾",
     )
+    # An Open311 partner key bound to the first street.
+    from grid.models import Open311Key
+
+    key = Open311Key(name="测试合作方", street=world.streets[0])
+    key.set_new_key()
+    key.save()
     # History: a resident of the fifth building's household who moved out.
     leaver = ResidentFactory(household=world.households[4], state=Resident.State.MOVED_OUT)
     Movement.objects.create(
