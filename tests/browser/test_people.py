@@ -213,7 +213,7 @@ def test_community_worker_imports_a_roster_and_fixes_a_row(journey, viewport):
     results = page.get_by_test_id("resident-results")
     assert "试导入甲" in results.inner_text()
     assert results.locator("tbody tr").count() == 1
-    assert results.locator(".list-count").inner_text().startswith("1")
+    assert results.locator(".list-count").inner_text().strip() == "共 1 位居民"
 
     journey.click(results.get_by_role("link", name="试导入甲"), "resident-detail")
     assert page.locator("h1").inner_text().startswith("试导入甲")
