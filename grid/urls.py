@@ -49,3 +49,15 @@ urlpatterns = [
         name="request-step",
     ),
 ]
+
+# notifications
+urlpatterns += []
+
+# photos
+urlpatterns += []
+
+# transfers and approvals
+urlpatterns += []
+
+# lists, exports, KPIs, public requests and return visits
+urlpatterns += []
