@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import factory
 from django.contrib.auth import get_user_model
 
+from grid.demo import demo_location
 from grid.models import (
     Building,
     Community,
@@ -177,7 +178,11 @@ def build_world() -> World:
                 world.grids.append(grid)
                 PartyOrganizationFactory(kind=PartyOrganization.Kind.GRID_BRANCH, grid=grid)
                 for b in range(2):
-                    building = BuildingFactory(grid=grid, code=f"{grid.code}{b + 1:03d}")
+                    building = BuildingFactory(
+                        grid=grid,
+                        code=f"{grid.code}{b + 1:03d}",
+                        **demo_location(s + 1, c + 1, g + 1, b + 1),
+                    )
                     world.buildings.append(building)
                     group = PartyOrganizationFactory(
                         kind=PartyOrganization.Kind.BUILDING_GROUP, building=building

@@ -256,6 +256,23 @@ class Building(NetNode):
     floors = models.PositiveSmallIntegerField(
         _("floors"), default=1, validators=[MinValueValidator(1), MaxValueValidator(200)]
     )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("WGS 84, for matching places reported by coordinates."),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     property_company = models.ForeignKey(
         HandlingUnit,
         on_delete=models.SET_NULL,
@@ -272,7 +289,13 @@ class Building(NetNode):
         constraints = [
             models.CheckConstraint(condition=Q(units__gte=1), name="building_units_positive"),
             models.CheckConstraint(condition=Q(floors__gte=1), name="building_floors_positive"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="building_coordinates_together",
+            ),
         ]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="building_location")]
 
     def _fill_denormalized(self):
         self.community_id = self.grid.community_id

@@ -96,6 +96,12 @@ def _address(request: ServiceRequest) -> str:
     return "".join(parts)
 
 
+def _coordinate(request: ServiceRequest, field: str):
+    """The building's coordinate as a number, or "" where the place has none."""
+    value = getattr(request.building, field) if request.building_id else None
+    return float(value) if value is not None else ""
+
+
 def service_request(request: ServiceRequest) -> dict:
     expected = request.due_handle_at if request.registered_at else request.due_register_at
     submission = getattr(request, "open311", None)
@@ -115,7 +121,7 @@ def service_request(request: ServiceRequest) -> dict:
         "address": _address(request),
         "address_id": request.building.code if request.building_id else "",
         "zipcode": "",
-        "lat": "",
-        "long": "",
+        "lat": _coordinate(request, "latitude"),
+        "long": _coordinate(request, "longitude"),
         "media_url": submission.media_url if submission is not None else "",
     }

@@ -176,13 +176,16 @@ class RequestListView(Open311View):
         category = mapping.services().filter(code=data["service_code"]).first()
         if category is None:
             raise BadInput(400, _("Unknown service_code."))
-        place, exact = find_place(key, data["address_id"], data["address_string"])
+        place, exact = find_place(
+            key, data["address_id"], data["address_string"], data["lat"], data["long"]
+        )
         if place is None:
             raise BadInput(
                 400,
                 _(
                     "The place could not be matched to a building or grid of the net: "
-                    "give address_id (a building code) or its address."
+                    "give address_id (a building code), its address, or coordinates "
+                    "within the area this key serves."
                 ),
             )
         description = data["description"]

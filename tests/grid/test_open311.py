@@ -246,7 +246,8 @@ BAD_POSTS = [
     {"address_id": None, "lat": "nan", "long": "121"},
     {"address_id": None, "address_string": "地" * 201},
     {"address_id": None, "address_string": "火星上的某个地方"},
-    {"address_id": None, "lat": "30.05", "long": "121.15"},
+    {"address_id": None, "lat": "31.5", "long": "120.0"},
+    {"address_id": None, "lat": "30.0412", "long": "121.1720"},
     {"address_id": "1" * 19},
     {"address_id": "123456789012345678"},
     {"media_url": "not a url"},
@@ -289,6 +290,41 @@ def test_post_keeps_an_inexact_address_and_coordinates_as_text(client, world, co
     assert request.building == building
     assert request.description.startswith(CHINESE)
     assert text in request.description and "30.04" in request.description
+
+
+def test_post_matches_coordinates_to_the_nearest_building(client, world, county_key):
+    building = world.buildings[5]
+    lat, long = float(building.latitude), float(building.longitude)
+    answer = as_json(post(client, county_key, address_id=None, lat=lat + 0.0001, long=long), 201)
+    request = ServiceRequest.objects.get(number=answer[0]["service_request_id"])
+    assert request.building == building
+    (row,) = as_json(client.get(f"{BASE}requests/{request.number}.json"))
+    assert row["lat"] == pytest.approx(lat) and row["long"] == pytest.approx(long)
+    assert row["address_id"] == building.code
+
+    # 150 m north: still that building, the point kept for the register
+    answer = as_json(post(client, county_key, address_id=None, lat=lat + 0.00135, long=long), 201)
+    request = ServiceRequest.objects.get(number=answer[0]["service_request_id"])
+    assert request.building == building and f"{lat + 0.00135}" in request.description
+
+
+def test_post_far_from_any_building_goes_to_the_nearest_grid(client, world, county_key):
+    building = world.buildings[0]
+    lat, long = float(building.latitude), float(building.longitude)
+    answer = as_json(post(client, county_key, address_id=None, lat=lat - 0.003, long=long), 201)
+    request = ServiceRequest.objects.get(number=answer[0]["service_request_id"])
+    assert request.building is None and request.grid == building.grid
+
+
+def test_coordinates_outside_the_keys_node_are_not_matched(client, world):
+    key = make_key(world.communities[0])
+    inside = world.buildings[0]
+    outside = world.buildings[4]  # the second community
+    assert inside.community == world.communities[0] != outside.community
+    lat, long = float(outside.latitude), float(outside.longitude)
+    before = ServiceRequest.objects.count()
+    assert_error(post(client, key, address_id=None, lat=lat, long=long), 400)
+    assert ServiceRequest.objects.count() == before
 
 
 def test_post_to_a_grid_code(client, world, county_key):
@@ -570,7 +606,14 @@ def test_no_personal_data_in_any_response(client, world, county_key):
         ]
     forbidden = ["欧阳", "小明", "13912345678", "ouyang@example.com", "resident"]
     for resident in world.residents:
-        forbidden += [resident.name, resident.phone, resident.id_number, resident.id_number[-4:]]
+        # masked forms too: the last four digits after the mask, not inside building codes
+        forbidden += [
+            resident.name,
+            resident.phone,
+            resident.id_number,
+            "*" + resident.id_number[-4:],
+        ]
+        forbidden += ["*" + resident.phone[-4:]]
     for response in responses:
         assert response.status_code == 200
         text = response.content.decode("utf-8")
