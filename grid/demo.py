@@ -31,21 +31,20 @@ from .models import (
     VerificationRequest,
 )
 from .permissions import Role
+from .pii import make_id_number
 
 YUYAO_CENTRE = (Decimal("30.037200"), Decimal("121.154600"))
 
 
 def demo_location(street: int, community: int, grid: int, building: int) -> dict:
     """Made-up coordinates around the centre of Yuyao: streets about 3 km apart,
-    communities 900 m, grids 220 m and buildings 45 m, so that Open311 partners can
+    communities 770 m, grids 440 m and buildings 38 m, so that Open311 partners can
     report places by lat/long in the demo county."""
     lat, long = YUYAO_CENTRE
     lat += Decimal("0.027") * (street - 2) + Decimal("0.004") * grid
     long += Decimal("0.008") * (community - 1) + Decimal("0.0004") * building
     return {"latitude": lat, "longitude": long}
 
-
-from .pii import make_id_number
 
 DEMO_PASSWORD = "yuyao-demo-2026"
 
