@@ -5,28 +5,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grid', '0010_open311_keys'),
+        ("grid", "0010_open311_keys"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='building',
-            name='latitude',
-            field=models.DecimalField(blank=True, decimal_places=6, help_text='WGS 84, for matching places reported by coordinates.', max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude'),
+            model_name="building",
+            name="latitude",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=6,
+                help_text="WGS 84, for matching places reported by coordinates.",
+                max_digits=9,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(-90),
+                    django.core.validators.MaxValueValidator(90),
+                ],
+                verbose_name="latitude",
+            ),
         ),
         migrations.AddField(
-            model_name='building',
-            name='longitude',
-            field=models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude'),
+            model_name="building",
+            name="longitude",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=6,
+                max_digits=9,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(-180),
+                    django.core.validators.MaxValueValidator(180),
+                ],
+                verbose_name="longitude",
+            ),
         ),
         migrations.AddIndex(
-            model_name='building',
-            index=models.Index(fields=['latitude', 'longitude'], name='building_location'),
+            model_name="building",
+            index=models.Index(fields=["latitude", "longitude"], name="building_location"),
         ),
         migrations.AddConstraint(
-            model_name='building',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__isnull', False), ('longitude__isnull', False)), _connector='OR'), name='building_coordinates_together'),
+            model_name="building",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
+                    models.Q(("latitude__isnull", False), ("longitude__isnull", False)),
+                    _connector="OR",
+                ),
+                name="building_coordinates_together",
+            ),
         ),
     ]
