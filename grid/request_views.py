@@ -196,9 +196,7 @@ class RequestDetailView(ScopedViewMixin, DetailView):
         context["events"] = [
             {
                 "when": event.at,
-                "title": event.get_action_display()
-                if hasattr(event, "get_action_display")
-                else event.action,
+                "title": ACTION_LABELS.get(event.action, event.action),
                 "who": str(event.actor) if event.actor_id else "",
                 "note": event.note,
                 "tone": "success" if event.to_state in ("closed", "evaluated") else "info",
