@@ -14,7 +14,6 @@ transaction (the views do), so the database is not locked while images decode.
 import io
 import struct
 import uuid
-import warnings
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -68,39 +67,38 @@ def _size_of(upload) -> int | None:
 
 def _open(upload, number: int):
     """Open and fully decode ``upload``; anything that is not a whole JPEG, PNG or WebP
-    image, or that would decode to more than MAX_PIXELS, is refused."""
+    image, or that would decode to more than MAX_PIXELS, is refused. (MAX_PIXELS is
+    below Pillow's own warning threshold, so no global warning filter is needed.)"""
     not_an_image = _("not a JPEG, PNG or WebP image.")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            upload.seek(0)
-            # Only these decoders are tried: no other format is parsed at all.
-            with Image.open(upload, formats=FORMATS) as probe:
-                kind = probe.format
-                if kind not in ACCEPTED_FORMATS:
-                    _fail(number, not_an_image)
-                if probe.width * probe.height > MAX_PIXELS:
-                    raise Image.DecompressionBombError
-                probe.verify()  # structure and checksums, before decoding
-            upload.seek(0)
-            # verify() leaves the image unusable: open it again to decode.
-            image = Image.open(upload, formats=FORMATS)
-            if image.format != kind:
+    try:
+        upload.seek(0)
+        # Only these decoders are tried: no other format is parsed at all.
+        with Image.open(upload, formats=FORMATS) as probe:
+            kind = probe.format
+            if kind not in ACCEPTED_FORMATS:
                 _fail(number, not_an_image)
-            if kind in ("JPEG", "MPO"):
-                # Let the JPEG decoder scale down (1/2, 1/4, 1/8) while decoding.
-                image.draft("RGB", (MAX_SIDE, MAX_SIDE))
-            image.load()
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            _fail(
-                number,
-                _("the image is too large (more than %(mp)d megapixels).")
-                % {"mp": MAX_PIXELS // 1_000_000},
-            )
-        except (UnidentifiedImageError, SyntaxError, ValueError, EOFError, struct.error):
+            if probe.width * probe.height > MAX_PIXELS:
+                raise Image.DecompressionBombError
+            probe.verify()  # structure and checksums, before decoding
+        upload.seek(0)
+        # verify() leaves the image unusable: open it again to decode.
+        image = Image.open(upload, formats=FORMATS)
+        if image.format != kind:
             _fail(number, not_an_image)
-        except OSError:
-            _fail(number, _("the image is damaged or incomplete."))
+        if kind in ("JPEG", "MPO"):
+            # Let the JPEG decoder scale down (1/2, 1/4, 1/8) while decoding.
+            image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+        image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        _fail(
+            number,
+            _("the image is too large (more than %(mp)d megapixels).")
+            % {"mp": MAX_PIXELS // 1_000_000},
+        )
+    except (UnidentifiedImageError, SyntaxError, ValueError, EOFError, struct.error):
+        _fail(number, not_an_image)
+    except OSError:
+        _fail(number, _("the image is damaged or incomplete."))
     return image, ACCEPTED_FORMATS[kind]
 
 
@@ -118,7 +116,7 @@ def _encode(image: Image.Image, kind: str, icc: bytes | None) -> bytes:
     buffer = io.BytesIO()
     options = {"icc_profile": icc} if icc else {}
     if kind == "PNG":
-        image.save(buffer, "PNG", optimize=True, **options)
+        image.save(buffer, "PNG", **options)
     else:
         image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, **options)
     return buffer.getvalue()
@@ -137,15 +135,19 @@ def prepare_photo(upload, number: int = 1) -> PreparedPhoto:
         _fail(number, _("larger than %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)})
     image, kind = _open(upload, number)
     try:
-        icc = image.info.get("icc_profile")
+        # The colour profile (Display P3 on many phones) is kept when it describes RGB.
+        icc = image.info.get("icc_profile") if image.mode in ("RGB", "RGBA") else None
         try:
             upright = ImageOps.exif_transpose(image)
         except Exception:  # a broken orientation tag: keep the image as it is
             upright = image.copy()
-        upright.info = {}  # nothing of the original metadata is written back
-        if kind == "PNG" and upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+        if "transparency" in upright.info:
             upright = upright.convert("RGBA")
-        if kind != "PNG":
+        upright.info = {}  # nothing of the original metadata is written back
+        # A PNG stays a PNG only when it is a graphic (a palette or transparency, as in
+        # screenshots and drawings); a photograph saved as PNG becomes a smaller JPEG.
+        graphic = upright.mode in ("P", "1", "LA", "RGBA")
+        if kind != "PNG" or not graphic:
             kind = "JPEG"
             upright = _flatten(upright)
         upright.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
