@@ -58,6 +58,39 @@ class HouseholdRequestForm(forms.Form):
         self.fields["building"].queryset = buildings
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that takes several files (Django's documented pattern)."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; cleans to a list (empty when none is chosen)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_file_clean = super().clean
+        if isinstance(data, list | tuple):
+            result = [single_file_clean(d, initial) for d in data]
+        else:
+            result = [single_file_clean(data, initial)]
+        return [f for f in result if f]
+
+
+def photos_field(label):
+    """Up to 6 photos from the phone's camera or gallery; checked by content in
+    grid/services/photos.py."""
+    return MultipleFileField(
+        label=label,
+        required=False,
+        help_text=_("Up to 6 photos (JPEG, PNG or WebP), 10 MB each."),
+        widget=MultipleFileInput(attrs={"accept": "image/*"}),
+    )
+
+
 class SubmitRequestForm(forms.Form):
     category = forms.ModelChoiceField(queryset=None, label=_("Category"))
     description = forms.CharField(
@@ -67,6 +100,7 @@ class SubmitRequestForm(forms.Form):
     is_public = forms.BooleanField(
         label=_("Others in my community may see it (without my name)"), required=False
     )
+    photos = photos_field(_("Photos"))
 
     def __init__(self, *args, categories, buildings, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,6 +111,12 @@ class SubmitRequestForm(forms.Form):
 
 class RequestStepForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=4000, required=False)
+
+
+class HandleStepForm(forms.Form):
+    """The photos the handler leaves with the result (the result is the step's note)."""
+
+    photos = photos_field(_("Photos of the result"))
 
 
 class RatingForm(forms.Form):

@@ -13,9 +13,10 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from . import services
-from .forms import RatingForm, RequestStepForm, SubmitRequestForm
+from .forms import HandleStepForm, RatingForm, RequestStepForm, SubmitRequestForm
 from .models import Building, Category, Resident, ServiceRequest
 from .scoped_views import ScopedViewMixin
+from .services.photos import prepare_photos
 
 State = ServiceRequest.State
 
@@ -37,7 +38,7 @@ class SubmitRequestView(LoginRequiredMixin, View):
 
     template_name = "grid/request_submit.html"
 
-    def _form(self, request, resident, data=None):
+    def _form(self, request, resident, data=None, files=None):
         categories = (
             Category.objects.filter(is_active=True, parent__isnull=False)
             .select_related("parent")
@@ -45,7 +46,9 @@ class SubmitRequestView(LoginRequiredMixin, View):
         )
         buildings = Building.objects.filter(community_id=resident.household.building.community_id)
         initial = {"building": resident.household.building_id}
-        return SubmitRequestForm(data, categories=categories, buildings=buildings, initial=initial)
+        return SubmitRequestForm(
+            data, files, categories=categories, buildings=buildings, initial=initial
+        )
 
     def _resident(self, request):
         resident = (
@@ -67,11 +70,13 @@ class SubmitRequestView(LoginRequiredMixin, View):
         resident = self._resident(request)
         if resident is None:
             return redirect("grid:resident-home")
-        form = self._form(request, resident, request.POST)
+        form = self._form(request, resident, request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
             try:
+                photos = prepare_photos(data["photos"])  # decoded before the transaction
                 created = services.submit_request(
+                    photos=photos,
                     user=request.user,
                     category=data["category"],
                     description=data["description"],
@@ -204,6 +209,7 @@ class RequestDetailView(ScopedViewMixin, DetailView):
             for event in item.events.select_related("actor")
         ]
         context["step_form"] = RequestStepForm()
+        context["handle_form"] = HandleStepForm(auto_id="handle-%s")
         context["rating_form"] = RatingForm()
         return context
 
@@ -222,7 +228,7 @@ class RequestStepView(ScopedViewMixin, DetailView):
             "register": lambda: services.register_request(user=request.user, request=item),
             "reject": lambda: services.reject_request(user=request.user, request=item, reason=note),
             "start": lambda: services.start_request(user=request.user, request=item),
-            "handle": lambda: services.handle_request(user=request.user, request=item, result=note),
+            "handle": lambda: self._handle(item, note),
             "close": lambda: services.close_request(user=request.user, request=item, note=note),
             "escalate": lambda: services.escalate_request(
                 user=request.user, request=item, reason=note
@@ -250,6 +256,15 @@ class RequestStepView(ScopedViewMixin, DetailView):
                 user=self.request.user, request=item, handler_user=self.request.user
             )
         return services.dispatch_request(user=self.request.user, request=item, handler_unit=unit)
+
+    def _handle(self, item, note):
+        form = HandleStepForm(self.request.POST, self.request.FILES)
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        photos = prepare_photos(form.cleaned_data["photos"])
+        return services.handle_request(
+            user=self.request.user, request=item, result=note, photos=photos
+        )
 
     def _rate(self, item):
         form = RatingForm(self.request.POST)

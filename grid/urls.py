@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import account_views, people_views, request_views, views
+from . import account_views, people_views, photo_views, request_views, views
 from .converters import IdConverter
 
 register_converter(IdConverter, "id")
@@ -54,7 +54,18 @@ urlpatterns = [
 urlpatterns += []
 
 # photos
-urlpatterns += []
+urlpatterns += [
+    path(
+        "requests/<id:pk>/photos/<id:photo>/",
+        photo_views.RequestPhotoView.as_view(),
+        name="request-photo",
+    ),
+    path(
+        "requests/<id:pk>/photos/<id:photo>/thumbnail/",
+        photo_views.RequestPhotoView.as_view(thumbnail=True),
+        name="request-photo-thumbnail",
+    ),
+]
 
 # transfers and approvals
 urlpatterns += []

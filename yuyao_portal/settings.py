@@ -209,8 +209,21 @@ STORAGES = {
         )
     },
 }
+# Uploaded files (photos of requests) live under var/media. MEDIA_URL is never routed:
+# a photo is served only by its scoped view (grid/photo_views.py), to users who may
+# see its request.
 MEDIA_URL = "/media/"
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(env_str("PORTAL_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploads: a request carries up to 6 photos of 10 MB each (grid/services/photos.py
+# checks them and answers with a message). Django does not limit file sizes itself;
+# files over 2.5 MB stream to temporary files on disk instead of memory. Form fields
+# (without files) stay limited to 2.5 MB, and a request to 20 files.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR") or None
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -242,6 +255,7 @@ SPECTACULAR_SETTINGS = {
         "ResidentStateEnum": "grid.models.people.Resident.State",
         "VerificationStateEnum": "grid.models.people.VerificationRequest.State",
         "RequestStateEnum": "grid.models.requests.ServiceRequest.State",
+        "RequestPhotoStageEnum": "grid.models.photos.RequestPhoto.Stage",
     },
 }
 

@@ -3,16 +3,27 @@
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from .. import services
-from ..models import Building, Category, Grid, HandlingUnit, RequestEvent, Resident, ServiceRequest
+from ..models import (
+    Building,
+    Category,
+    Grid,
+    HandlingUnit,
+    RequestEvent,
+    RequestPhoto,
+    Resident,
+    ServiceRequest,
+)
 from ..scoping import restrict_related_choices
+from ..services.photos import prepare_photos
 from .filters import TierFilterSet
 from .scoped import ScopedModelSerializer, ScopedModelViewSet
 
@@ -75,12 +86,43 @@ class ServiceRequestSerializer(ScopedModelSerializer):
         read_only_fields = fields
 
 
+class PhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(
+        help_text=_("The photo (for users who see the request).")
+    )
+
+    class Meta:
+        model = RequestPhoto
+        fields = ["id", "stage", "width", "height", "url"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField)
+    def get_url(self, photo) -> str:
+        path = reverse("grid:request-photo", args=[photo.request_id, photo.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
 class ServiceRequestDetailSerializer(ServiceRequestSerializer):
     events = EventSerializer(many=True, read_only=True)
+    photos = PhotoSerializer(many=True, read_only=True)
 
     class Meta(ServiceRequestSerializer.Meta):
-        fields = [*ServiceRequestSerializer.Meta.fields, "events"]
+        fields = [*ServiceRequestSerializer.Meta.fields, "events", "photos"]
         read_only_fields = fields
+
+
+def photos_field():
+    """Up to 6 image files (multipart/form-data, the field repeated); checked by content
+    in grid/services/photos.py."""
+    return serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text=_(
+            "Up to 6 photos (JPEG, PNG or WebP, 10 MB each), sent as multipart/form-data "
+            "with the field repeated. Stored without EXIF metadata."
+        ),
+    )
 
 
 class SubmitSerializer(serializers.Serializer):
@@ -99,6 +141,7 @@ class SubmitSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("The resident a post holder records the request for (代办)."),
     )
+    photos = photos_field()
 
     def get_fields(self):
         fields = super().get_fields()
@@ -106,10 +149,25 @@ class SubmitSerializer(serializers.Serializer):
         return fields
 
 
+class SubmitJSONSerializer(SubmitSerializer):
+    """The same input as JSON: photos need multipart/form-data."""
+
+    photos = None
+
+
 class NoteSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
     result = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+
+class HandleSerializer(serializers.Serializer):
+    result = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    photos = photos_field()
+
+
+class HandleJSONSerializer(HandleSerializer):
+    photos = None
 
 
 class DispatchSerializer(serializers.Serializer):
@@ -179,13 +237,14 @@ class ServiceRequestViewSet(ScopedModelViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related("events__actor")
+            queryset = queryset.prefetch_related("events__actor", "photos")
         return queryset
 
     def get_serializer_class(self):
         return {
             "retrieve": ServiceRequestDetailSerializer,
             "create": SubmitSerializer,
+            "handle": HandleSerializer,
             "dispatch_to": DispatchSerializer,
             "duplicate": DuplicateSerializer,
             "evaluate": RatingSerializer,
@@ -200,8 +259,16 @@ class ServiceRequestViewSet(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
+    @extend_schema(
+        request={
+            "application/json": SubmitJSONSerializer,
+            "multipart/form-data": SubmitSerializer,
+        },
+        responses={201: ServiceRequestDetailSerializer},
+    )
     def create(self, request, *args, **kwargs):
         data = self._input()
+        data["photos"] = prepare_photos(data.get("photos"))  # decoded before the transaction
         created = services.submit_request(user=request.user, **data)
         return self._answer(created, status.HTTP_201_CREATED)
 
@@ -253,9 +320,21 @@ class ServiceRequestViewSet(ScopedModelViewSet):
     def start(self, request, pk=None):
         return self._step(services.start_request)
 
+    @extend_schema(
+        request={
+            "application/json": HandleJSONSerializer,
+            "multipart/form-data": HandleSerializer,
+        },
+        responses=ServiceRequestDetailSerializer,
+    )
     @action(detail=True, methods=["post"])
     def handle(self, request, pk=None):
-        return self._step(services.handle_request, result=self._input().get("result", ""))
+        data = self._input()
+        return self._step(
+            services.handle_request,
+            result=data.get("result", ""),
+            photos=prepare_photos(data.get("photos")),
+        )
 
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):

@@ -24,6 +24,7 @@ from .people import (
     VerificationCode,
     VerificationRequest,
 )
+from .photos import RequestPhoto
 from .requests import (
     CalendarDay,
     Category,
@@ -40,6 +41,7 @@ __all__ = [
     "Category",
     "LimitUnit",
     "RequestEvent",
+    "RequestPhoto",
     "ServiceRequest",
     "ServiceRequestUserGrant",
     "Building",

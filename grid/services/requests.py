@@ -22,6 +22,8 @@ from ..models import (
 from ..permissions import TIER_ORDER, Role, Tier
 from ..scoping import holding_tiers
 from ..workcalendar import WorkCalendar
+from .photos import Stage as PhotoStage
+from .photos import attach_step_photos, prepare_photos
 
 State = ServiceRequest.State
 Level = ServiceRequest.Level
@@ -92,9 +94,10 @@ def submit_request(
     grid=None,
     is_public=None,
     reporter=None,
+    photos=(),
 ) -> ServiceRequest:
     """A resident reports a problem, or a post holder records one on a resident's
-    behalf (代办, naming the resident)."""
+    behalf (代办, naming the resident), with up to 6 photos (all checked first)."""
     if category is None or not category.is_leaf or not category.is_active:
         _refuse({"category": _("Choose a category of the second level.")})
     description = (description or "").strip()
@@ -133,6 +136,7 @@ def submit_request(
         if grid.community_id != home.community_id:
             _refuse({"grid": _("The place must be in the resident's community.")})
         request.grid = grid
+    photos = prepare_photos(photos)
     now = timezone.now()
     request.number = uuid.uuid4().hex[:20]
     request.due_register_at = _calendar().add_working_hours(now, REGISTER_LIMIT_HOURS)
@@ -140,6 +144,7 @@ def submit_request(
     request.number = f"{timezone.localtime(now):%Y%m%d}{request.pk:08d}"[:20]
     request.save(update_fields=["number"])
     _event(request, user, "submit", "")
+    attach_step_photos(request=request, stage=PhotoStage.REPORT, photos=photos, user=user)
     return request
 
 
@@ -240,12 +245,13 @@ def start_request(*, user, request):
 
 
 @transaction.atomic
-def handle_request(*, user, request, result: str):
+def handle_request(*, user, request, result: str, photos=()):
     request = _locked(request)
     _require_handler(user, request)
     _expect(request, State.IN_PROGRESS)
     if not (result or "").strip():
         _refuse({"result": _("Describe how the problem was handled.")})
+    photos = prepare_photos(photos)
     now = timezone.now()
     request.state, request.result, request.handled_at = State.HANDLED, result.strip()[:4000], now
     request.handle_overdue = request.handle_overdue or bool(
@@ -253,6 +259,7 @@ def handle_request(*, user, request, result: str):
     )
     request.save()
     _event(request, user, "handle", State.IN_PROGRESS, result)
+    attach_step_photos(request=request, stage=PhotoStage.RESULT, photos=photos, user=user)
     return request
 
 
