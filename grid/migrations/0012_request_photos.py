@@ -9,7 +9,7 @@ import grid.models.photos
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("grid", "0010_open311_keys"),
+        ("grid", "0011_building_location"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
