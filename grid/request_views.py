@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from . import services
+from . import approval_views, services
 from .forms import RatingForm, RequestStepForm, SubmitRequestForm
 from .models import Building, Category, Resident, ServiceRequest
 from .scoped_views import ScopedViewMixin
@@ -207,6 +207,7 @@ class RequestDetailView(ScopedViewMixin, DetailView):
         ]
         context["step_form"] = RequestStepForm()
         context["rating_form"] = RatingForm()
+        context.update(approval_views.approval_context(self.request, item))
         return context
 
 

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from .. import services
 from ..models import Building, Category, Grid, HandlingUnit, RequestEvent, Resident, ServiceRequest
 from ..scoping import restrict_related_choices
+from .approvals import RequestApprovalActions
 from .filters import TierFilterSet
 from .scoped import ScopedModelSerializer, ScopedModelViewSet
 
@@ -165,7 +166,7 @@ class SignedIn(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated)
 
 
-class ServiceRequestViewSet(ScopedModelViewSet):
+class ServiceRequestViewSet(RequestApprovalActions, ScopedModelViewSet):
     """Service requests (诉求) in their closed loop. Residents see their own."""
 
     queryset = ServiceRequest.objects.select_related("category__parent", "reporter")
