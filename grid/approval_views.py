@@ -133,6 +133,7 @@ def approval_context(request, item) -> dict:
     suspended = item.suspended_until and item.suspended_until > timezone.now()
     return {
         "applications": applications,
+        "decided_applications": [a for a in applications if not a.is_pending],
         "pending_application": pending,
         "decisions": decisions_for(user, pending) if pending else [],
         "decision_form": DecisionForm(),

@@ -504,6 +504,9 @@ def test_a_transfer_is_proposed_and_accepted_through_the_pages(world, client):
     assert [row[0] for row in queue.context["rows"]] == [application]
     page = client.get(detail)
     assert [value for value, _ in page.context["decisions"]] == ["accept", "return"]
+    html = page.content.decode()
+    assert reverse("grid:application-decide", args=[application.pk, "accept"]) in html
+    assert "属物业职责" in html
     response = client.post(
         reverse("grid:application-decide", args=[application.pk, "accept"]),
         {"note": "接收", "next": reverse("grid:approval-queue")},
@@ -544,7 +547,8 @@ def test_an_extension_is_applied_for_and_approved_through_the_pages(world, clien
     request.refresh_from_db()
     assert request.due_handle_at == at(2026, 12, 9, 17, 30)  # Mon, Tue, Wed
     page = client.get(detail)
-    assert page.status_code == 200 and "approved" in [a.state for a in page.context["applications"]]
+    assert [a.state for a in page.context["decided_applications"]] == ["approved"]
+    assert "配件未到" in page.content.decode()
 
 
 def test_bad_form_input_is_a_message_never_a_500(world, client):
