@@ -90,6 +90,10 @@ class ServiceRequestQuerySet(ScopedQuerySet):
     def received_between(self, start, end):
         return self.filter(created_at__gte=start, created_at__lt=end)
 
+    def not_suspended(self, now):
+        """Requests not suspended (缓办) at ``now``: the deadline sweep skips the others."""
+        return self.filter(Q(suspended_until__isnull=True) | Q(suspended_until__lte=now))
+
     def kpi_counts(self):
         """The counts behind the KPIs, as annotations for ``values(...).annotate`` or an
         ``aggregate``."""
@@ -110,6 +114,9 @@ class ServiceRequestQuerySet(ScopedQuerySet):
                 "pk",
                 filter=accepted & ~closed & (Q(handle_overdue=True) | Q(register_overdue=True)),
             ),
+            "extended": Count("pk", filter=Q(extension_count__gt=0)),
+            "returned": Count("pk", filter=Q(return_count__gt=0)),
+            "suspended": Count("pk", filter=Q(suspension_count__gt=0)),
         }
 
     def kpis(self) -> dict:
@@ -134,5 +141,6 @@ def with_rates(counts: dict) -> dict:
         response_rate=_rate(counts["registered_on_time"], counts["accepted"]),
         rework_rate=_rate(counts["reworked"], counts["closed"]),
         satisfaction_rate=_rate(counts["satisfied"], counts["rated"]),
+        extension_rate=_rate(counts["extended"], counts["received"]),
     )
     return counts

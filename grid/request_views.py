@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from . import services
+from . import approval_views, services
 from .forms import HandleStepForm, RatingForm, RequestStepForm, SubmitRequestForm
 from .models import Building, Category, Resident, ServiceRequest
 from .scoped_views import ScopedViewMixin
@@ -168,6 +168,7 @@ ACTION_LABELS = {
     "reopen": gettext_lazy("Rated unsatisfied: re-handling"),
     "escalate": gettext_lazy("Escalated one tier"),
     "cancel": gettext_lazy("Withdrawn"),
+    **approval_views.ACTION_LABELS,
 }
 
 
@@ -211,6 +212,7 @@ class RequestDetailView(ScopedViewMixin, DetailView):
         context["step_form"] = RequestStepForm()
         context["handle_form"] = HandleStepForm(auto_id="handle-%s")
         context["rating_form"] = RatingForm()
+        context.update(approval_views.approval_context(self.request, item))
         return context
 
 

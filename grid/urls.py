@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import account_views, people_views, photo_views, request_views, views
+from . import account_views, approval_views, people_views, photo_views, request_views, views
 from .converters import IdConverter
 
 register_converter(IdConverter, "id")
@@ -68,7 +68,24 @@ urlpatterns += [
 ]
 
 # transfers and approvals
-urlpatterns += []
+urlpatterns += [
+    path("requests/approvals/", approval_views.ApprovalQueueView.as_view(), name="approval-queue"),
+    path(
+        "requests/approvals/<id:pk>/<slug:decision>/",
+        approval_views.ApplicationDecideView.as_view(),
+        name="application-decide",
+    ),
+    path(
+        "requests/<id:pk>/approvals/transfer/",
+        approval_views.RequestTransferView.as_view(),
+        name="request-transfer",
+    ),
+    path(
+        "requests/<id:pk>/approvals/apply/",
+        approval_views.RequestApplyView.as_view(),
+        name="request-apply",
+    ),
+]
 
 # lists, exports, KPIs, public requests and return visits
 urlpatterns += []

@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..scoping import restrict_related_choices
 from ..services.photos import prepare_photos
+from .approvals import RequestApprovalActions
 from .filters import TierFilterSet
 from .scoped import ScopedModelSerializer, ScopedModelViewSet
 
@@ -223,7 +224,7 @@ class SignedIn(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated)
 
 
-class ServiceRequestViewSet(ScopedModelViewSet):
+class ServiceRequestViewSet(RequestApprovalActions, ScopedModelViewSet):
     """Service requests (诉求) in their closed loop. Residents see their own."""
 
     queryset = ServiceRequest.objects.select_related("category__parent", "reporter")

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import people, requests, views
+from . import approvals, people, requests, views
 
 router = DefaultRouter()
 router.register("streets", views.StreetViewSet)
@@ -18,5 +18,8 @@ router.register("verification-requests", people.VerificationRequestViewSet)
 
 router.register("categories", requests.CategoryViewSet)
 router.register("requests", requests.ServiceRequestViewSet)
+router.register(
+    "request-applications", approvals.RequestApplicationViewSet, basename="request-application"
+)
 
 urlpatterns = router.urls

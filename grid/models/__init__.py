@@ -1,5 +1,6 @@
 """The models of the net (``net``) and of the people on it (``people``)."""
 
+from .approvals import RequestApplication
 from .net import (
     Building,
     BuildingGroupGrant,
@@ -36,6 +37,7 @@ from .requests import (
 
 __all__ = [
     "Open311Key",
+    "RequestApplication",
     "Open311Submission",
     "CalendarDay",
     "Category",

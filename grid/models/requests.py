@@ -183,6 +183,11 @@ class ServiceRequest(TierScoped):
     register_overdue = models.BooleanField(_("registered late"), default=False)
     handle_overdue = models.BooleanField(_("handled late"), default=False)
     rework_count = models.PositiveSmallIntegerField(_("times re-handled"), default=0)
+    # Approved applications (grid/services/approvals.py), counted for the KPIs.
+    extension_count = models.PositiveSmallIntegerField(_("times extended"), default=0)
+    return_count = models.PositiveSmallIntegerField(_("times returned"), default=0)
+    suspension_count = models.PositiveSmallIntegerField(_("times suspended"), default=0)
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(
         _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )

@@ -1,5 +1,19 @@
 """Every state change of the grid app goes through these functions."""
 
+from .approvals import (
+    accept_transfer,
+    applications_to_decide,
+    apply_for,
+    approve_application,
+    can_decide,
+    decide_application,
+    may_apply,
+    propose_transfer,
+    refuse_application,
+    return_transfer,
+    transfer_targets,
+    withdraw_application,
+)
 from .net import install_role_permissions, move_building, move_community, move_grid
 from .people import (
     can_reveal,
@@ -32,6 +46,18 @@ from .requests import (
 )
 
 __all__ = [
+    "accept_transfer",
+    "applications_to_decide",
+    "apply_for",
+    "approve_application",
+    "can_decide",
+    "decide_application",
+    "may_apply",
+    "propose_transfer",
+    "refuse_application",
+    "return_transfer",
+    "transfer_targets",
+    "withdraw_application",
     "can_work",
     "cancel_request",
     "close_request",

@@ -338,7 +338,8 @@ def mark_overdue(now=None) -> int:
     late_register = ServiceRequest.objects.filter(
         state=State.SUBMITTED, due_register_at__lt=now, register_overdue=False
     ).update(register_overdue=True)
-    late_handle = ServiceRequest.objects.filter(
+    running = ServiceRequest.objects.not_suspended(now)  # a suspension (缓办) stops the clock
+    late_handle = running.filter(
         state__in=[State.REGISTERED, State.DISPATCHED, State.IN_PROGRESS],
         due_handle_at__lt=now,
         handle_overdue=False,

@@ -1,0 +1,516 @@
+"""Applications on a service request that someone else decides (DOMAIN.md): a transfer
+(转办) hands the request to another handling unit, which accepts or returns it; an
+extension (延期), a return (回退) or a suspension (缓办) is approved or refused by the
+tier above the request's handling tier. The first receiver stays responsible (首接负责)
+until a transfer is accepted.
+
+Every step checks who may do it, refuses an illegal one with a clear message and
+changes nothing, and leaves a timeline entry."""
+
+import datetime
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import get_user_perms
+
+from ..models import HandlingUnit, Post, RequestApplication, ServiceRequest, ServiceRequestUserGrant
+from ..models.approvals import EXTENSION_MAX_DAYS, REASON_MAX_LENGTH, SUSPENSION_MAX_DAYS
+from ..permissions import TIER_ORDER, Role, Tier
+from ..scoping import holding_tiers, holdings, role_permissions, tier_column
+from .requests import (
+    CHANGE,
+    LEVEL_TIER,
+    _calendar,
+    _event,
+    _expect,
+    _grant_handler,
+    _locked,
+    _refuse,
+    _require_handler,
+    _require_worker,
+    can_work,
+)
+
+State = ServiceRequest.State
+Level = ServiceRequest.Level
+Kind = RequestApplication.Kind
+AppState = RequestApplication.State
+
+# The states of the request from which each kind may be applied for and approved.
+ALLOWED_FROM = {
+    Kind.TRANSFER: (State.REGISTERED, State.DISPATCHED, State.IN_PROGRESS),
+    Kind.EXTENSION: (State.REGISTERED, State.DISPATCHED, State.IN_PROGRESS),
+    Kind.RETURN: (State.DISPATCHED, State.IN_PROGRESS),
+    Kind.SUSPENSION: (State.REGISTERED, State.DISPATCHED, State.IN_PROGRESS),
+}
+TIER_APPROVED = (Kind.EXTENSION, Kind.RETURN, Kind.SUSPENSION)
+
+
+# --- who may do what ---------------------------------------------------------------------
+
+
+def _unit_staff(unit):
+    """The users holding an active staff post of ``unit``."""
+    return [
+        post.user
+        for post in Post.objects.filter(
+            handling_unit=unit, role=Role.UNIT_STAFF, is_active=True, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def is_unit_staff(user, unit_id) -> bool:
+    return bool(
+        unit_id
+        and getattr(user, "is_authenticated", False)
+        and Post.objects.filter(
+            user_id=user.pk, handling_unit_id=unit_id, role=Role.UNIT_STAFF, is_active=True
+        ).exists()
+    )
+
+
+def is_tier_above(user, request) -> bool:
+    """The user holds a post that may change the request at a tier above its handling
+    tier (grid → community and up, community → street and up, street → county)."""
+    depth = TIER_ORDER.index(LEVEL_TIER[Level(request.level)])
+    return any(TIER_ORDER.index(tier) < depth for tier in holding_tiers(user, CHANGE, request))
+
+
+def is_dispatched_handler(user, request) -> bool:
+    """The person or a staff member of the unit the request was dispatched to (they
+    hold the per-request grant of the dispatch)."""
+    if request.handler_user_id is None and request.handler_unit_id is None:
+        return False
+    return "change_servicerequest" in get_user_perms(user, request)
+
+
+def serves(unit, request) -> bool:
+    """A unit serves the place of a request when every node it is attached to is one of
+    the request's nodes (a county-wide unit serves everywhere)."""
+    return all(
+        getattr(unit, column) is None or getattr(unit, column) == getattr(request, column)
+        for column in ("street_id", "community_id", "grid_id", "building_id")
+    )
+
+
+def transfer_targets(request):
+    """The handling units a request may be transferred to: serving its place, with
+    someone on the portal to accept it, not the unit handling it now."""
+    staffed = Post.objects.filter(
+        handling_unit=OuterRef("pk"), role=Role.UNIT_STAFF, is_active=True
+    )
+    condition = Q()
+    for column in ("street", "community", "grid", "building"):
+        condition &= Q(**{f"{column}__isnull": True}) | Q(
+            **{f"{column}_id": getattr(request, f"{column}_id")}
+        )
+    return (
+        HandlingUnit.objects.filter(condition)
+        .filter(Exists(staffed))
+        .exclude(pk=request.handler_unit_id or 0)
+        .order_by("name")
+    )
+
+
+def can_decide(user, application) -> bool:
+    if application.kind == Kind.TRANSFER:
+        return is_unit_staff(user, application.target_unit_id)
+    return application.applicant_id != user.pk and is_tier_above(user, application.request)
+
+
+def may_apply(user, request) -> dict:
+    """What the user may apply for on the request now (for the pages)."""
+    kinds = dict.fromkeys(Kind.values, False)
+    if not getattr(user, "is_authenticated", False):
+        return kinds
+    worker = can_work(user, request)
+    handler = worker or "change_servicerequest" in get_user_perms(user, request)
+    suspended = bool(request.suspended_until and request.suspended_until > timezone.now())
+    kinds[Kind.TRANSFER] = worker and request.state in ALLOWED_FROM[Kind.TRANSFER]
+    kinds[Kind.EXTENSION] = handler and request.state in ALLOWED_FROM[Kind.EXTENSION]
+    kinds[Kind.RETURN] = request.state in ALLOWED_FROM[Kind.RETURN] and is_dispatched_handler(
+        user, request
+    )
+    kinds[Kind.SUSPENSION] = (
+        handler and not suspended and request.state in ALLOWED_FROM[Kind.SUSPENSION]
+    )
+    return kinds
+
+
+def applications_to_decide(user):
+    """The pending applications ``user`` may decide, as one queryset: transfers to a
+    unit they are staff of, and the applications of requests handled below a tier they
+    hold (never their own), within the requests they may see."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return RequestApplication.objects.none()
+    unit_ids = Post.objects.filter(user_id=user.pk, role=Role.UNIT_STAFF, is_active=True).values(
+        "handling_unit_id"
+    )
+    grants = role_permissions()
+    above = Q(pk__in=[])
+    for holding in holdings(user):
+        if CHANGE not in grants.get(holding.role, ()):
+            continue
+        depth = TIER_ORDER.index(holding.tier)
+        levels = [level for level, tier in LEVEL_TIER.items() if TIER_ORDER.index(tier) > depth]
+        if not levels:
+            continue
+        if holding.tier == Tier.COUNTY:
+            above |= Q(request__level__in=levels)
+        else:
+            column = tier_column(ServiceRequest, holding.tier)
+            if column is None or holding.node_id is None:
+                continue
+            above |= Q(**{f"request__{column}": holding.node_id, "request__level__in": levels})
+    condition = Q(kind=Kind.TRANSFER, target_unit_id__in=unit_ids) | (
+        Q(kind__in=TIER_APPROVED) & above & ~Q(applicant_id=user.pk)
+    )
+    return RequestApplication.objects.filter(
+        condition,
+        state=AppState.PENDING,
+        request__in=ServiceRequest.objects.for_user(user, "view").values("pk"),
+    )
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _reason(text, field="reason", message=None):
+    text = (text or "").strip()
+    if not text:
+        _refuse({field: message or _("Give a reason.")})
+    if len(text) > REASON_MAX_LENGTH:
+        _refuse(
+            {field: _("The reason is longer than %(n)d characters.") % {"n": REASON_MAX_LENGTH}}
+        )
+    if "\x00" in text:
+        _refuse({field: _("The text contains characters that are not allowed.")})
+    return text
+
+
+def _note(text):
+    text = (text or "").strip()
+    if len(text) > REASON_MAX_LENGTH:
+        _refuse({"note": _("The note is longer than %(n)d characters.") % {"n": REASON_MAX_LENGTH}})
+    if "\x00" in text:
+        _refuse({"note": _("The text contains characters that are not allowed.")})
+    return text
+
+
+def _no_pending(request):
+    if request.applications.filter(state=AppState.PENDING).exists():
+        _refuse(_("This request already has a pending application; wait for its decision."))
+
+
+def _create(**fields) -> RequestApplication:
+    try:
+        with transaction.atomic():
+            return RequestApplication.objects.create(**fields)
+    except IntegrityError:
+        _refuse(_("This request already has a pending application; wait for its decision."))
+
+
+def _grant_view(request, users):
+    permission = Permission.objects.get(
+        content_type__app_label="grid", codename="view_servicerequest"
+    )
+    ServiceRequestUserGrant.objects.bulk_create(
+        [
+            ServiceRequestUserGrant(user=u, permission=permission, content_object=request)
+            for u in users
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _revoke_view(request, unit):
+    """Take back the sight of the request given to a unit asked to accept a transfer,
+    from those of its staff who do not handle the request anyway."""
+    handlers = ServiceRequestUserGrant.objects.filter(
+        content_object=request, permission__codename="change_servicerequest"
+    ).values("user_id")
+    staff = Post.objects.filter(handling_unit=unit, role=Role.UNIT_STAFF).values("user_id")
+    ServiceRequestUserGrant.objects.filter(content_object=request, user_id__in=staff).exclude(
+        user_id__in=handlers
+    ).delete()
+
+
+def _lock(application):
+    """Lock the request, then the application (the order every step takes)."""
+    request = _locked(application.request)
+    application = RequestApplication.objects.select_for_update().get(pk=application.pk)
+    application.request = request
+    return request, application
+
+
+def _expect_pending(application):
+    if application.state != AppState.PENDING:
+        _refuse(
+            _("This application is already %(state)s.")
+            % {"state": application.get_state_display().lower()}
+        )
+
+
+def _close(application, user, state, note):
+    application.state = state
+    application.decided_by = user
+    application.decided_at = timezone.now()
+    application.decision_note = note
+    application.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+
+
+def working_hours_between(calendar, start, end) -> float:
+    """The working hours between two moments on the work calendar."""
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    total = datetime.timedelta(0)
+    day = start.date()
+    while day <= end.date():
+        if calendar.is_workday(day):
+            for begin, finish in calendar._periods(day):
+                low, high = max(begin, start), min(finish, end)
+                if high > low:
+                    total += high - low
+        day += datetime.timedelta(days=1)
+    return total.total_seconds() / 3600
+
+
+def _resume_at(resume_on: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(
+        resume_on, datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
+
+
+# --- transfer (转办) ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def propose_transfer(*, user, request, unit, reason: str) -> RequestApplication:
+    """A worker of the handling tier asks another handling unit to take the request.
+    The unit's staff may see the request until they accept or return it."""
+    request = _locked(request)
+    _require_worker(user, request)
+    _expect(request, *ALLOWED_FROM[Kind.TRANSFER])
+    reason = _reason(reason, message=_("Say why the request goes to another unit."))
+    if unit is None or not serves(unit, request):
+        _refuse({"unit": _("Choose a handling unit that serves the place of this request.")})
+    if unit.pk == request.handler_unit_id:
+        _refuse({"unit": _("This unit already handles the request.")})
+    staff = _unit_staff(unit)
+    if not staff:
+        _refuse({"unit": _("This unit has nobody on the portal to accept the transfer.")})
+    _no_pending(request)
+    application = _create(
+        request=request, kind=Kind.TRANSFER, applicant=user, reason=reason, target_unit=unit
+    )
+    _grant_view(request, staff)
+    _event(request, user, "transfer", request.state, f"{unit}: {reason}")
+    return application
+
+
+@transaction.atomic
+def accept_transfer(*, user, application, note: str = "") -> RequestApplication:
+    """The target unit takes the request: it is dispatched to the unit, whose staff get
+    the per-request grant; the previous handlers lose theirs."""
+    request, application = _lock(application)
+    if application.kind != Kind.TRANSFER:
+        _refuse(_("Only a transfer is accepted or returned."))
+    if not is_unit_staff(user, application.target_unit_id):
+        raise PermissionDenied(_("Only the staff of the unit asked may accept this transfer."))
+    _expect_pending(application)
+    _expect(request, *ALLOWED_FROM[Kind.TRANSFER])
+    note = _note(note)
+    unit = application.target_unit
+    from_state = request.state
+    ServiceRequestUserGrant.objects.filter(content_object=request).delete()
+    request.state = State.DISPATCHED
+    request.handler_user, request.handler_unit = None, unit
+    request.save()
+    _grant_handler(request, _unit_staff(unit))
+    _close(application, user, AppState.APPROVED, note)
+    _event(request, user, "transfer_accept", from_state, note or str(unit))
+    return application
+
+
+@transaction.atomic
+def return_transfer(*, user, application, note: str) -> RequestApplication:
+    """The target unit declines, with a reason: the request stays with its first
+    receiver, unchanged."""
+    request, application = _lock(application)
+    if application.kind != Kind.TRANSFER:
+        _refuse(_("Only a transfer is accepted or returned."))
+    if not is_unit_staff(user, application.target_unit_id):
+        raise PermissionDenied(_("Only the staff of the unit asked may return this transfer."))
+    _expect_pending(application)
+    note = _reason(note, "note", _("Say why the unit does not take the request."))
+    _revoke_view(request, application.target_unit)
+    _close(application, user, AppState.REFUSED, note)
+    _event(request, user, "transfer_return", request.state, note)
+    return application
+
+
+# --- extension, return and suspension -------------------------------------------------------
+
+
+@transaction.atomic
+def apply_for(
+    *, user, request, kind: str, reason: str, days=None, resume_on=None
+) -> RequestApplication:
+    """The handler asks the tier above for an extension of N working days, for a return
+    of a case that is not theirs, or for a suspension until a date."""
+    if kind not in TIER_APPROVED:
+        _refuse({"kind": _("Apply for an extension, a return or a suspension.")})
+    kind = Kind(kind)
+    request = _locked(request)
+    if kind == Kind.RETURN:
+        if not is_dispatched_handler(user, request):
+            raise PermissionDenied(
+                _("Only the person or unit the request was dispatched to may return it.")
+            )
+    else:
+        _require_handler(user, request)
+    _expect(request, *ALLOWED_FROM[kind])
+    reason = _reason(reason)
+    fields = {}
+    if kind == Kind.EXTENSION:
+        if (
+            isinstance(days, bool)
+            or not isinstance(days, int)
+            or not 1 <= days <= EXTENSION_MAX_DAYS
+        ):
+            _refuse({"days": _("Ask for 1 to %(n)d working days.") % {"n": EXTENSION_MAX_DAYS}})
+        fields["days"] = days
+        detail = _("%(n)d working days") % {"n": days}
+    elif kind == Kind.SUSPENSION:
+        today = timezone.localdate()
+        if not isinstance(resume_on, datetime.date) or isinstance(resume_on, datetime.datetime):
+            _refuse({"resume_on": _("Give the date the handling resumes.")})
+        if not today < resume_on <= today + datetime.timedelta(days=SUSPENSION_MAX_DAYS):
+            _refuse(
+                {
+                    "resume_on": _("The resume date must be after today and within %(n)d days.")
+                    % {"n": SUSPENSION_MAX_DAYS}
+                }
+            )
+        if request.suspended_until and request.suspended_until > timezone.now():
+            _refuse(_("This request is already suspended."))
+        fields["resume_on"] = resume_on
+        detail = _("until %(date)s") % {"date": resume_on.isoformat()}
+    else:
+        detail = ""
+    _no_pending(request)
+    application = _create(request=request, kind=kind, applicant=user, reason=reason, **fields)
+    note = f"{detail}: {reason}" if detail else reason
+    _event(request, user, f"{kind}_apply", request.state, note)
+    return application
+
+
+def _require_tier_above(user, application):
+    if application.applicant_id == user.pk:
+        raise PermissionDenied(_("You cannot decide your own application."))
+    if not is_tier_above(user, application.request):
+        raise PermissionDenied(
+            _("Only the tier above the handling tier may decide this application.")
+        )
+
+
+@transaction.atomic
+def approve_application(*, user, application, note: str = "") -> RequestApplication:
+    """The tier above approves an extension, a return or a suspension."""
+    request, application = _lock(application)
+    if application.kind == Kind.TRANSFER:
+        _refuse(_("A transfer is accepted or returned by the unit asked."))
+    _require_tier_above(user, application)
+    _expect_pending(application)
+    kind = application.kind
+    _expect(request, *ALLOWED_FROM[kind])
+    note = _note(note)
+    now = timezone.now()
+    from_state = request.state
+    calendar = _calendar()
+    if kind == Kind.EXTENSION:
+        request.due_handle_at = calendar.add(request.due_handle_at or now, application.days, "days")
+        request.extension_count += 1
+        detail = _("Handle by %(when)s") % {
+            "when": timezone.localtime(request.due_handle_at).strftime("%Y-%m-%d %H:%M")
+        }
+    elif kind == Kind.RETURN:
+        ServiceRequestUserGrant.objects.filter(content_object=request).delete()
+        request.state = State.REGISTERED
+        request.handler_user = request.handler_unit = None
+        request.return_count += 1
+        detail = ""
+    else:
+        resume = _resume_at(application.resume_on)
+        if resume <= now:
+            _refuse(_("The resume date has passed; refuse the application or withdraw it."))
+        hours = working_hours_between(calendar, now, resume)
+        if request.due_handle_at and hours > 0:
+            request.due_handle_at = calendar.add_working_hours(request.due_handle_at, hours)
+        request.suspended_until = resume
+        request.suspension_count += 1
+        detail = _("Suspended until %(date)s") % {"date": application.resume_on.isoformat()}
+    request.save()
+    _close(application, user, AppState.APPROVED, note)
+    _event(
+        request,
+        user,
+        f"{kind}_approve",
+        from_state,
+        " · ".join(part for part in (detail, note) if part),
+    )
+    return application
+
+
+@transaction.atomic
+def refuse_application(*, user, application, note: str) -> RequestApplication:
+    """The tier above refuses, with a reason; the request is unchanged."""
+    request, application = _lock(application)
+    if application.kind == Kind.TRANSFER:
+        _refuse(_("A transfer is accepted or returned by the unit asked."))
+    _require_tier_above(user, application)
+    _expect_pending(application)
+    note = _reason(note, "note", _("Say why the application is refused."))
+    _close(application, user, AppState.REFUSED, note)
+    _event(request, user, f"{application.kind}_refuse", request.state, note)
+    return application
+
+
+@transaction.atomic
+def withdraw_application(*, user, application, note: str = "") -> RequestApplication:
+    """The applicant takes back a pending application."""
+    request, application = _lock(application)
+    if application.applicant_id != user.pk:
+        raise PermissionDenied(_("Only the applicant may withdraw this application."))
+    _expect_pending(application)
+    note = _note(note)
+    if application.kind == Kind.TRANSFER:
+        _revoke_view(request, application.target_unit)
+    _close(application, user, AppState.WITHDRAWN, note)
+    _event(request, user, f"{application.kind}_withdraw", request.state, note)
+    return application
+
+
+DECISIONS = {
+    "approve": approve_application,
+    "refuse": refuse_application,
+    "withdraw": withdraw_application,
+    "accept": accept_transfer,
+    "return": return_transfer,
+}
+
+
+def decide_application(*, user, application, decision: str, note: str = ""):
+    """One entry for every decision; for a transfer, approve means accept and refuse
+    means return."""
+    if application.kind == Kind.TRANSFER:
+        decision = {"approve": "accept", "refuse": "return"}.get(decision, decision)
+    elif decision in ("accept", "return"):
+        decision = {"accept": "approve", "return": "refuse"}[decision]
+    function = DECISIONS.get(decision)
+    if function is None:
+        _refuse({"decision": _("Decide: approve, refuse or withdraw.")})
+    return function(user=user, application=application, note=note)
