@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import account_views, people_views, request_views, views
+from . import account_views, notify_views, people_views, request_views, views
 from .converters import IdConverter
 
 register_converter(IdConverter, "id")
@@ -51,7 +51,11 @@ urlpatterns = [
 ]
 
 # notifications
-urlpatterns += []
+urlpatterns += [
+    path("inbox/", notify_views.InboxView.as_view(), name="inbox"),
+    path("inbox/read/", notify_views.InboxReadView.as_view(), name="inbox-read"),
+    path("inbox/<id:pk>/", notify_views.InboxOpenView.as_view(), name="inbox-open"),
+]
 
 # photos
 urlpatterns += []

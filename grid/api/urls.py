@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import people, requests, views
+from . import notifications, people, requests, views
 
 router = DefaultRouter()
 router.register("streets", views.StreetViewSet)
@@ -18,5 +18,6 @@ router.register("verification-requests", people.VerificationRequestViewSet)
 
 router.register("categories", requests.CategoryViewSet)
 router.register("requests", requests.ServiceRequestViewSet)
+router.register("notifications", notifications.NotificationViewSet, basename="notification")
 
 urlpatterns = router.urls

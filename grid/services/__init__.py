@@ -1,6 +1,15 @@
 """Every state change of the grid app goes through these functions."""
 
 from .net import install_role_permissions, move_building, move_community, move_grid
+from .notify import (
+    drain_outbox,
+    mark_overdue,
+    mark_read,
+    notify,
+    notify_event,
+    sweep_deadlines,
+    unread_count,
+)
 from .people import (
     can_reveal,
     check_verification_code,
@@ -23,7 +32,6 @@ from .requests import (
     evaluate_request,
     handle_request,
     mark_duplicate,
-    mark_overdue,
     register_request,
     reject_request,
     start_request,
@@ -41,6 +49,12 @@ __all__ = [
     "handle_request",
     "mark_duplicate",
     "mark_overdue",
+    "drain_outbox",
+    "mark_read",
+    "unread_count",
+    "notify",
+    "notify_event",
+    "sweep_deadlines",
     "register_request",
     "reject_request",
     "start_request",
