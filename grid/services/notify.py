@@ -268,9 +268,7 @@ def notify(
 
 
 def _drain_on_commit() -> None:
-    pending = getattr(connection, "run_on_commit", None) or []
-    if any(entry[1] is enqueue_drain for entry in pending):
-        return  # one drain per transaction is enough
+    # A drain finds nothing left to do when an earlier one of the same commit ran.
     transaction.on_commit(enqueue_drain, robust=True)
 
 
