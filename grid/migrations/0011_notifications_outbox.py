@@ -5,6 +5,13 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def install(apps, schema_editor):
+    from grid.permissions import ROLE_PERMISSIONS
+    from grid.services import install_role_permissions
+
+    install_role_permissions(apps, ROLE_PERMISSIONS)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("grid", "0010_open311_keys"),
@@ -153,4 +160,5 @@ class Migration(migrations.Migration):
                 name="notification_unread",
             ),
         ),
+        migrations.RunPython(install, migrations.RunPython.noop),
     ]

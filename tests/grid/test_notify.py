@@ -522,3 +522,15 @@ def test_the_unread_count_is_one_query_and_none_for_visitors(
     with django_assert_num_queries(1):
         assert unread_notifications(member) == 4
     assert client.get(reverse("login")).context["unread_notifications"] == 0
+
+
+def test_the_outbox_in_admin_is_read_only_with_phones_masked(world, first, client):
+    services.reject_request(user=world.user("grid_member"), request=first, reason="重复")
+    row = OutboxMessage.objects.get(channel="sms")
+    phone = world.residents[0].phone
+    client.force_login(world.users["county_admin"])
+    html = client.get(f"/admin/grid/outboxmessage/{row.pk}/change/").content.decode()
+    assert phone[:3] in html and phone not in html
+    assert client.get("/admin/grid/outboxmessage/add/").status_code == 403
+    client.force_login(world.users["street_admin"])
+    assert client.get("/admin/grid/outboxmessage/").status_code == 403
