@@ -206,4 +206,5 @@ class PersonalDataAccessAdmin(ReadOnlyMixin, admin.ModelAdmin):
     show_full_result_count = False
 
 
+from . import notify_admin  # noqa: E402,F401  (registers the outbox and the inboxes)
 from .open311 import admin as open311_admin  # noqa: E402,F401  (registers the partner keys)

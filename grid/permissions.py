@@ -136,8 +136,14 @@ class Open311Perm(StrEnum):
     DELETE_OPEN311KEY = "grid.delete_open311key"
 
 
+class NotifyPerm(StrEnum):
+    # The outbox and everyone's inbox, read in admin by the county (phones masked).
+    VIEW_OUTBOXMESSAGE = "grid.view_outboxmessage"
+    VIEW_NOTIFICATION = "grid.view_notification"
+
+
 # Nobody deletes residents, movements or the access log: they change state instead.
-_ALL = set(GridPerm) | set(PeoplePerm) | set(RequestPerm) | set(Open311Perm)
+_ALL = set(GridPerm) | set(PeoplePerm) | set(RequestPerm) | set(Open311Perm) | set(NotifyPerm)
 _VIEW_PEOPLE = {
     PeoplePerm.VIEW_HOUSEHOLD,
     PeoplePerm.VIEW_RESIDENT,

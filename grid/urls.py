@@ -1,6 +1,14 @@
 from django.urls import path, register_converter
 
-from . import account_views, approval_views, people_views, photo_views, request_views, views
+from . import (
+    account_views,
+    approval_views,
+    notify_views,
+    people_views,
+    photo_views,
+    request_views,
+    views,
+)
 from .converters import IdConverter
 
 register_converter(IdConverter, "id")
@@ -51,7 +59,11 @@ urlpatterns = [
 ]
 
 # notifications
-urlpatterns += []
+urlpatterns += [
+    path("inbox/", notify_views.InboxView.as_view(), name="inbox"),
+    path("inbox/read/", notify_views.InboxReadView.as_view(), name="inbox-read"),
+    path("inbox/<id:pk>/", notify_views.InboxOpenView.as_view(), name="inbox-open"),
+]
 
 # photos
 urlpatterns += [

@@ -75,6 +75,7 @@ NAV = [
     NavItem(
         "roster", _("Import roster"), "grid:roster-import", NET_AUDIENCES, perm="grid.import_roster"
     ),
+    NavItem("inbox", _("Inbox"), "grid:inbox", care=True),
     NavItem("admin", _("Admin"), "admin:index", staff_only=True),
 ]
 
@@ -126,7 +127,16 @@ def area_url(who: Identity) -> str | None:
     return reverse(f"grid:{node.tier.value}-detail", args=[node.pk])
 
 
-def navigation(request, who: Identity | None, care: bool) -> list[dict]:
+def unread_notifications(user) -> int:
+    """The signed-in user's unread notifications: one indexed count."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    from grid.models import Notification
+
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+
+
+def navigation(request, who: Identity | None, care: bool, unread: int = 0) -> list[dict]:
     if who is None:
         return []
     user = request.user
@@ -147,7 +157,10 @@ def navigation(request, who: Identity | None, care: bool) -> list[dict]:
         if url is None:
             continue
         current = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"key": item.key, "label": item.label, "url": url, "current": current})
+        count = unread if item.key == "inbox" else 0
+        items.append(
+            {"key": item.key, "label": item.label, "url": url, "current": current, "count": count}
+        )
     # The longest matching URL is the current one (the area page holds the others).
     current = [i for i in items if i["current"]]
     if len(current) > 1:
@@ -167,11 +180,14 @@ def care_mode(request) -> bool:
 
 def portal(request):
     care = care_mode(request)
-    who = identity(getattr(request, "user", None))
+    user = getattr(request, "user", None)
+    who = identity(user)
+    unread = unread_notifications(user) if who is not None else 0
     return {
         "PORTAL_DEMO": settings.PORTAL_DEMO,
         "PORTAL_COUNTY_NAME": settings.PORTAL_COUNTY_NAME,
         "care_mode": care,
         "identity": who,
-        "nav_items": navigation(request, who, care),
+        "nav_items": navigation(request, who, care, unread),
+        "unread_notifications": unread,
     }

@@ -151,7 +151,10 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Defaults, synced into django-celery-beat's tables where a county admin can edit them.
 CELERY_BEAT_SCHEDULE = {
-    "mark-overdue-requests": {"task": "grid.tasks.mark_overdue_requests", "schedule": 300.0},
+    # Reminders before the time limits, overdue flags and notices after them.
+    "sweep-deadlines": {"task": "grid.tasks.sweep_deadlines", "schedule": 300.0},
+    # Notifications whose on-commit enqueue was lost (broker down) go out within a minute.
+    "drain-outbox": {"task": "grid.tasks.drain_outbox", "schedule": 60.0},
 }
 
 AUTH_USER_MODEL = "yuyao_portal.User"

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import approvals, people, requests, views
+from . import approvals, notifications, people, requests, views
 
 router = DefaultRouter()
 router.register("streets", views.StreetViewSet)
@@ -21,5 +21,6 @@ router.register("requests", requests.ServiceRequestViewSet)
 router.register(
     "request-applications", approvals.RequestApplicationViewSet, basename="request-application"
 )
+router.register("notifications", notifications.NotificationViewSet, basename="notification")
 
 urlpatterns = router.urls

@@ -14,6 +14,7 @@ from .net import (
     RolePermission,
     Street,
 )
+from .notify import Notification, OutboxMessage
 from .open311 import Open311Key, Open311Submission
 from .people import (
     Household,
@@ -36,6 +37,8 @@ from .requests import (
 )
 
 __all__ = [
+    "Notification",
+    "OutboxMessage",
     "Open311Key",
     "RequestApplication",
     "Open311Submission",

@@ -15,6 +15,15 @@ from .approvals import (
     withdraw_application,
 )
 from .net import install_role_permissions, move_building, move_community, move_grid
+from .notify import (
+    drain_outbox,
+    mark_overdue,
+    mark_read,
+    notify,
+    notify_event,
+    sweep_deadlines,
+    unread_count,
+)
 from .people import (
     can_reveal,
     check_verification_code,
@@ -37,7 +46,6 @@ from .requests import (
     evaluate_request,
     handle_request,
     mark_duplicate,
-    mark_overdue,
     register_request,
     reject_request,
     start_request,
@@ -67,6 +75,12 @@ __all__ = [
     "handle_request",
     "mark_duplicate",
     "mark_overdue",
+    "drain_outbox",
+    "mark_read",
+    "unread_count",
+    "notify",
+    "notify_event",
+    "sweep_deadlines",
     "register_request",
     "reject_request",
     "start_request",

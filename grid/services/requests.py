@@ -42,7 +42,9 @@ def _calendar():
 
 
 def _event(request, actor, action, from_state, note=""):
-    RequestEvent.objects.create(
+    from .notify import notify_event  # the people concerned hear of it (outbox, same transaction)
+
+    event = RequestEvent.objects.create(
         request=request,
         actor=actor,
         action=action,
@@ -50,6 +52,7 @@ def _event(request, actor, action, from_state, note=""):
         to_state=request.state,
         note=note[:4000],
     )
+    notify_event(event)
 
 
 def _locked(request) -> ServiceRequest:
@@ -330,21 +333,6 @@ def cancel_request(*, user, request, reason: str = ""):
     request.save()
     _event(request, user, "cancel", from_state, reason)
     return request
-
-
-def mark_overdue(now=None) -> int:
-    """Set the overdue flags of open requests past their limits; idempotent."""
-    now = now or timezone.now()
-    late_register = ServiceRequest.objects.filter(
-        state=State.SUBMITTED, due_register_at__lt=now, register_overdue=False
-    ).update(register_overdue=True)
-    running = ServiceRequest.objects.not_suspended(now)  # a suspension (缓办) stops the clock
-    late_handle = running.filter(
-        state__in=[State.REGISTERED, State.DISPATCHED, State.IN_PROGRESS],
-        due_handle_at__lt=now,
-        handle_overdue=False,
-    ).update(handle_overdue=True)
-    return late_register + late_handle
 
 
 @transaction.atomic

@@ -289,7 +289,7 @@ def test_the_overdue_task_runs_and_is_scheduled(world, settings):
     # Called in-process: a real worker reads another database than the test's.
     assert mark_overdue_requests() == 1
     assert mark_overdue_requests() == 0
-    assert "grid.tasks.mark_overdue_requests" in {
+    assert "grid.tasks.sweep_deadlines" in {
         entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
 

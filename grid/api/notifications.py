@@ -1,0 +1,75 @@
+"""The API of the in-portal inbox: one's own notifications, and marking them read."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from .. import services
+from ..models import Notification
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    is_read = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "body",
+            "url",
+            "request",
+            "created_at",
+            "read_at",
+            "is_read",
+        ]
+        read_only_fields = fields
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        max_length=1000,
+        help_text=_("The notifications to mark read; leave out to mark them all."),
+    )
+
+
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+    unread = serializers.IntegerField()
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The caller's own notifications, newest first (``?unread=1``: only the unread)."""
+
+    serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()
+    filter_backends: list = []
+
+    def get_queryset(self):
+        queryset = Notification.objects.filter(user_id=self.request.user.pk).order_by(
+            "-created_at", "-id"
+        )
+        if self.request.query_params.get("unread") in ("1", "true"):
+            queryset = queryset.filter(read_at__isnull=True)
+        return queryset
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", bool, description=_("Only the unread ones."))]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=MarkReadSerializer, responses=MarkedSerializer)
+    @action(detail=False, methods=["post"])
+    def read(self, request):
+        """Mark all or the given notifications read (another user's ids change nothing)."""
+        body = MarkReadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ids = body.validated_data.get("ids")
+        marked = services.mark_read(user=request.user, ids=ids)
+        return Response({"marked": marked, "unread": services.unread_count(request.user)})

@@ -1,0 +1,68 @@
+"""The in-portal inbox: every signed-in user's notifications, newest first."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.generic import ListView
+
+from yuyao_portal.views import PortalPaginationMixin
+
+from . import services
+from .models import Notification
+
+
+class InboxView(LoginRequiredMixin, PortalPaginationMixin, ListView):
+    """The user's own notifications (nobody sees another's: the query is by user)."""
+
+    template_name = "grid/inbox.html"
+    context_object_name = "notifications"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return Notification.objects.filter(user_id=self.request.user.pk).order_by(
+            "-created_at", "-id"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["unread"] = any(n.read_at is None for n in context["notifications"])
+        return context
+
+
+class InboxReadView(LoginRequiredMixin, View):
+    """Mark all of one's notifications read."""
+
+    def post(self, request):
+        count = services.mark_read(user=request.user)
+        if count:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d notification marked read.",
+                    "%(count)d notifications marked read.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            messages.info(request, _("Nothing was unread."))
+        return redirect("grid:inbox")
+
+
+class InboxOpenView(LoginRequiredMixin, View):
+    """Open one notification: it is marked read and the page it is about is shown."""
+
+    def get(self, request, pk):
+        item = Notification.objects.filter(user_id=request.user.pk, pk=pk).first()
+        if item is None:
+            raise Http404
+        services.mark_read(user=request.user, ids=[item.pk])
+        target = item.url
+        if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+            return redirect("grid:inbox")
+        return redirect(target)
