@@ -9,18 +9,27 @@ changes nothing, and leaves a timeline entry."""
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_user_perms
 
-from ..models import HandlingUnit, Post, RequestApplication, ServiceRequest, ServiceRequestUserGrant
+from ..models import (
+    HandlingUnit,
+    Notification,
+    Post,
+    RequestApplication,
+    ServiceRequest,
+    ServiceRequestUserGrant,
+)
 from ..models.approvals import EXTENSION_MAX_DAYS, REASON_MAX_LENGTH, SUSPENSION_MAX_DAYS
 from ..permissions import TIER_ORDER, Role, Tier
 from ..scoping import holding_tiers, holdings, role_permissions, tier_column
+from .notify import notify
 from .requests import (
     CHANGE,
     LEVEL_TIER,
@@ -308,6 +317,19 @@ def propose_transfer(*, user, request, unit, reason: str) -> RequestApplication:
     )
     _grant_view(request, staff)
     _event(request, user, "transfer", request.state, f"{unit}: {reason}")
+    with translation.override(settings.LANGUAGE_CODE):  # stored in the site's language
+        title = _(
+            "Request %(number)s: a transfer to your unit waits for you to accept or return it"
+        ) % {"number": request.number}
+    notify(
+        key=f"transfer:{application.pk}",
+        kind=Notification.Kind.STATUS,
+        title=title,
+        body=reason,
+        request=request,
+        users=staff,
+        actor=user,
+    )
     return application
 
 

@@ -82,6 +82,19 @@ ACTION_AUDIENCE: dict[str, frozenset[str]] = {
     "reopen": frozenset({HANDLER, TIER}),
     "escalate": frozenset({TIER, REPORTER}),  # TIER is the new, higher tier
     "cancel": frozenset({HANDLER, TIER}),
+    # transfers and applications to the tier above (grid/services/approvals.py)
+    "transfer": frozenset({TIER}),
+    "transfer_accept": frozenset({TIER, HANDLER, REPORTER}),
+    "transfer_return": frozenset({TIER}),
+    "extension_apply": frozenset({ABOVE}),
+    "return_apply": frozenset({ABOVE}),
+    "suspension_apply": frozenset({ABOVE}),
+    "extension_approve": frozenset({HANDLER, TIER}),
+    "extension_refuse": frozenset({HANDLER, TIER}),
+    "return_approve": frozenset({TIER}),
+    "return_refuse": frozenset({HANDLER, TIER}),
+    "suspension_approve": frozenset({HANDLER, TIER, REPORTER}),
+    "suspension_refuse": frozenset({HANDLER, TIER}),
 }
 DEFAULT_AUDIENCE = frozenset({HANDLER, TIER})
 
@@ -102,6 +115,18 @@ ACTION_LABELS = {
     "reopen": gettext_lazy("reopened for re-handling"),
     "escalate": gettext_lazy("escalated to your tier"),
     "cancel": gettext_lazy("withdrawn by the reporter"),
+    "transfer": gettext_lazy("proposed for transfer"),
+    "transfer_accept": gettext_lazy("transferred"),
+    "transfer_return": gettext_lazy("transfer returned"),
+    "extension_apply": gettext_lazy("extension asked, waiting for your decision"),
+    "return_apply": gettext_lazy("return asked, waiting for your decision"),
+    "suspension_apply": gettext_lazy("suspension asked, waiting for your decision"),
+    "extension_approve": gettext_lazy("extension approved"),
+    "extension_refuse": gettext_lazy("extension refused"),
+    "return_approve": gettext_lazy("returned for dispatch again"),
+    "return_refuse": gettext_lazy("return refused"),
+    "suspension_approve": gettext_lazy("suspended"),
+    "suspension_refuse": gettext_lazy("suspension refused"),
 }
 
 # --- deadlines -------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils import timezone
 from grid import services
 from grid.models import (
     Category,
+    Notification,
     RequestApplication,
     RequestEvent,
     ServiceRequest,
@@ -620,3 +621,33 @@ def test_the_approval_queue_costs_the_same_queries_for_more_rows(world, client):
             len(api.get("/api/v1/request-applications/", {"page_size": 10}).json()["results"]) == 10
         )
     assert len(ctx.captured_queries) == small
+
+
+# --- who hears of it ---------------------------------------------------------------------
+
+
+def _inbox(user):
+    return list(Notification.objects.filter(user=user).values_list("title", flat=True))
+
+
+def test_the_unit_asked_and_the_tier_above_hear_of_applications(world):
+    request = _registered(world)
+    member = world.user("grid_member")
+    services.drain_outbox()
+    told = len(_inbox(member))
+    services.propose_transfer(user=member, request=request, unit=world.units[0], reason="物业")
+    services.drain_outbox()
+    assert any(request.number in title for title in _inbox(world.users["unit_staff"]))
+    assert len(_inbox(member)) == told  # never told of one's own action
+
+    application = RequestApplication.objects.get(request=request)
+    services.accept_transfer(user=world.user("unit_staff"), application=application)
+    before = len(_inbox(world.users["community_worker"]))
+    services.apply_for(
+        user=world.user("unit_staff"), request=request, kind="extension", reason="材料", days=1
+    )
+    services.drain_outbox()
+    # the extension waits for the community (the tier above a grid-level request)
+    assert len(_inbox(world.users["community_worker"])) == before + 1
+    services.drain_outbox()
+    assert len(_inbox(world.users["community_worker"])) == before + 1  # once
