@@ -131,7 +131,7 @@ def test_a_request_recorded_on_behalf_tells_the_resident(world, inbox):
 
 
 def test_an_unknown_action_is_handled_generically(world, first, inbox):
-    """A later action (a transfer, an extension) tells the handler and the tier; the
+    """A later action (one not in the table) tells the handler and the tier; the
     reporter only if the state changed."""
     inbox()
     member = world.user("grid_member")
@@ -139,7 +139,7 @@ def test_an_unknown_action_is_handled_generically(world, first, inbox):
     services.dispatch_request(user=member, request=first, handler_unit=world.units[0])
     inbox()
     first.refresh_from_db()
-    _event(first, world.user("community_worker"), "transfer", first.state, "转办")
+    _event(first, world.user("community_worker"), "reassign", first.state, "转办")
     assert inbox() == ["grid_member", "unit_staff"]
     first.state = ServiceRequest.State.IN_PROGRESS
     _event(first, None, "extension", ServiceRequest.State.DISPATCHED)
