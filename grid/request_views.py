@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from . import services
+from . import request_list_views, services
 from .forms import RatingForm, RequestStepForm, SubmitRequestForm
 from .models import Building, Category, Resident, ServiceRequest
 from .scoped_views import ScopedViewMixin
@@ -163,6 +163,7 @@ ACTION_LABELS = {
     "reopen": gettext_lazy("Rated unsatisfied: re-handling"),
     "escalate": gettext_lazy("Escalated one tier"),
     "cancel": gettext_lazy("Withdrawn"),
+    "visit": gettext_lazy("Return visit"),
 }
 
 
@@ -207,6 +208,7 @@ class RequestDetailView(ScopedViewMixin, DetailView):
         ]
         context["step_form"] = RequestStepForm()
         context["rating_form"] = RatingForm()
+        context.update(request_list_views.visit_context(user, item))
         return context
 
 

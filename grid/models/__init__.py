@@ -24,6 +24,7 @@ from .people import (
     VerificationCode,
     VerificationRequest,
 )
+from .public import RequestSupport
 from .requests import (
     CalendarDay,
     Category,
@@ -32,6 +33,7 @@ from .requests import (
     ServiceRequest,
     ServiceRequestUserGrant,
 )
+from .visits import ReturnVisit
 
 __all__ = [
     "Open311Key",
@@ -40,6 +42,8 @@ __all__ = [
     "Category",
     "LimitUnit",
     "RequestEvent",
+    "RequestSupport",
+    "ReturnVisit",
     "ServiceRequest",
     "ServiceRequestUserGrant",
     "Building",

@@ -14,6 +14,7 @@ from .people import (
     roster_matches,
     send_verification_code,
 )
+from .public import resident_community_id, support_request
 from .requests import (
     can_work,
     cancel_request,
@@ -30,8 +31,13 @@ from .requests import (
     submit_partner_request,
     submit_request,
 )
+from .visits import record_return_visit, visit_queue
 
 __all__ = [
+    "record_return_visit",
+    "resident_community_id",
+    "support_request",
+    "visit_queue",
     "can_work",
     "cancel_request",
     "close_request",
