@@ -179,7 +179,9 @@ class ServiceRequestFilter(TierFilterSet):
     created_after = filters.DateFilter(method="shared")
     created_before = filters.DateFilter(method="shared")
     handler_unit = filters.NumberFilter(method="shared", min_value=1, max_value=2**62)
-    overdue = filters.BooleanFilter(method="shared")
+    overdue = filters.ChoiceFilter(
+        method="shared", choices=[("true", _("Overdue")), ("false", _("Not overdue"))]
+    )
     q = filters.CharFilter(method="shared", max_length=100)
 
     class Meta:
@@ -190,6 +192,8 @@ class ServiceRequestFilter(TierFilterSet):
     def shared(self, queryset, name, value):
         if isinstance(value, Decimal):
             value = int(value)
+        if name == "overdue":
+            value = value == "true"
         return queryset.filtered(**{name: value})
 
 
