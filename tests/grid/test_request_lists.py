@@ -3,6 +3,7 @@ Excel export."""
 
 import datetime
 import io
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -296,3 +297,28 @@ def test_the_export_has_the_filtered_rows_and_no_personal_data(world, client, sp
         assert resident.name not in everything and resident.phone not in everything
     assert spread["other_street"].number not in everything
     assert spread["second_community"].number in everything
+
+
+# --- the menu and every persona ----------------------------------------------------------
+
+
+def _menu(client):
+    return re.findall(r'data-nav="([\w-]+)"', client.get("/").content.decode())
+
+
+def test_the_menu_offers_the_pages_by_role(world, client):
+    client.force_login(world.users["grid_member"])
+    menu = _menu(client)
+    assert {"request-list", "kpis", "visits"} <= set(menu)
+    assert "community-requests" not in menu
+    client.force_login(world.users["resident"])
+    menu = _menu(client)
+    assert "community-requests" in menu and "kpis" not in menu and "request-list" not in menu
+
+
+@pytest.mark.parametrize("persona", ["county_admin", "unit_staff", "resident", "outsider"])
+def test_every_page_answers_every_persona_without_an_error(world, client, persona):
+    client.force_login(world.users[persona])
+    for url in (LIST, EXPORT, reverse("grid:request-kpis"), reverse("grid:request-visits")):
+        assert client.get(url).status_code in (200, 302, 403), url
+    assert client.get(reverse("grid:community-requests")).status_code in (200, 302)
