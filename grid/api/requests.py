@@ -228,7 +228,9 @@ class ServiceRequestViewSet(ScopedModelViewSet):
     pagination_class = RequestCursorPagination
     permission_classes = [SignedIn]
     search_fields = ["number", "description"]
-    ordering_fields = ["created_at", "due_handle_at"]
+    # Cursor paging needs a non-null, unchanging order: the time of submission (the
+    # due-time order is the queue's).
+    ordering_fields = ["created_at"]
     ordering = ["-created_at", "-id"]
     http_method_names = ["get", "post", "head", "options"]
 

@@ -322,3 +322,22 @@ def test_every_page_answers_every_persona_without_an_error(world, client, person
     for url in (LIST, EXPORT, reverse("grid:request-kpis"), reverse("grid:request-visits")):
         assert client.get(url).status_code in (200, 302, 403), url
     assert client.get(reverse("grid:community-requests")).status_code in (200, 302)
+
+
+def test_the_api_orders_only_by_submission_time(world, api_client):
+    for i in range(5):
+        item = submit(world, description=f"第{i}件")
+        if i % 2:
+            walk(world, item, to="registered")  # a due time on some rows only
+    api_client.force_authenticate(world.user("grid_member"))
+    ascending = list(
+        ServiceRequest.objects.order_by("created_at", "id").values_list("id", flat=True)
+    )
+    for ordering, expected in (("created_at", ascending), ("due_handle_at", ascending[::-1])):
+        seen, url = [], f"{API}?page_size=2&ordering={ordering}"
+        while url:
+            response = api_client.get(url)
+            assert response.status_code == 200, response.content
+            seen += [row["id"] for row in response.json()["results"]]
+            url = response.json()["next"]
+        assert seen == expected, ordering
