@@ -26,6 +26,7 @@ from .querysets import start_of_day
 from .request_export import XLSX, export_requests
 from .scoped_views import ScopedViewMixin
 from .scoping import user_permissions
+from .services.visits import visit_counts
 
 State = ServiceRequest.State
 MAX_ID = 2**62
@@ -513,6 +514,15 @@ class VisitQueueView(ScopedViewMixin, ListView):
         paginator = Paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        since = timezone.now() - datetime.timedelta(days=30)
+        counts = visit_counts(self.request.user, since)
+        context["visit_counts"] = [
+            (label, counts[value]) for value, label in ReturnVisit.Outcome.choices
+        ]
+        return context
 
 
 class RecordVisitView(ScopedViewMixin, ListView):

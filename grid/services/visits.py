@@ -6,7 +6,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,3 +87,18 @@ def visit_queue(user, now=None):
     if condition is not None:
         queryset = queryset.filter(condition)
     return queryset
+
+
+def visit_counts(user, since) -> dict[str, int]:
+    """Return visits made since ``since`` on the requests the user may work, per
+    outcome (the unreachable ones included: they are counted, not rated)."""
+    requests = ServiceRequest.objects.for_user(user, "change").values("pk")
+    rows = (
+        ReturnVisit.objects.filter(request__in=requests, at__gte=since)
+        .order_by()
+        .values_list("outcome")
+        .annotate(n=Count("pk"))
+    )
+    counts = dict.fromkeys(Outcome.values, 0)
+    counts.update(dict(rows))
+    return counts

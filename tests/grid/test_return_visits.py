@@ -106,6 +106,9 @@ def test_unreachable_keeps_it_unrated_and_counted(world, client, closed):
     assert (item.state, item.rating) == ("closed", None)
     assert ReturnVisit.objects.filter(outcome="unreachable").count() == 1
     assert list(services.visit_queue(member)) == []
+    client.force_login(world.users["grid_member"])
+    counts = dict(client.get(QUEUE).context["visit_counts"])
+    assert list(counts.values()) == [0, 0, 0, 1]
     # Still closed and unrated: another call may be recorded, and the resident may rate.
     services.record_return_visit(user=member, request=item, outcome="unreachable")
     assert ReturnVisit.objects.filter(request=item, outcome="unreachable").count() == 2
