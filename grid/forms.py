@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -127,3 +129,15 @@ class RatingForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+
+
+EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
+
+
+def check_date_range(form, start, end, start_field, end_field):
+    """Dates within 2000–2100, the end not before the start; errors on the form."""
+    for name, value in ((start_field, start), (end_field, end)):
+        if value is not None and not EARLIEST <= value <= LATEST:
+            form.add_error(name, _("Give a date between 2000 and 2100."))
+    if start and end and end < start:
+        form.add_error(end_field, _("The end date is before the start date."))

@@ -1,7 +1,22 @@
 """Reads of the net as chainable QuerySet methods."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+import datetime
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from .permissions import Role
 from .scoping import ScopedQuerySet
@@ -117,6 +132,14 @@ class ServiceRequestQuerySet(ScopedQuerySet):
             "extended": Count("pk", filter=Q(extension_count__gt=0)),
             "returned": Count("pk", filter=Q(return_count__gt=0)),
             "suspended": Count("pk", filter=Q(suspension_count__gt=0)),
+            # --- average handling time (lists and KPI pages) ---
+            "avg_handling": Avg(
+                ExpressionWrapper(
+                    F("handled_at") - F("registered_at"), output_field=DurationField()
+                ),
+                filter=Q(handled_at__isnull=False, registered_at__isnull=False),
+            ),
+            # --- end of average handling time ---
         }
 
     def kpis(self) -> dict:
@@ -127,6 +150,90 @@ class ServiceRequestQuerySet(ScopedQuerySet):
         column = f"{tier}_id"
         rows = self.order_by().values(column).annotate(**self.kpi_counts()).order_by(column)
         return [with_rates(dict(row, node_id=row[column])) for row in rows]
+
+    # --- lists, public requests and return visits ---------------------------------------
+
+    def filtered(
+        self,
+        *,
+        node=None,
+        state=None,
+        category=None,
+        overdue=None,
+        created_after=None,
+        created_before=None,
+        handler_unit=None,
+        q="",
+    ):
+        """The request lists' filters, shared by the workbench page, the Excel export and
+        the API: ``node`` a street, community or grid (or a ``(tier, id)`` pair);
+        ``category`` a leaf or a parent (its leaves); ``overdue`` at any stage;
+        ``created_after``/``created_before`` dates, both days included; ``q`` a request
+        number (or its start) or words of the description."""
+        queryset = self
+        if node is not None:
+            tier, node_id = node if isinstance(node, tuple) else (node.tier.value, node.pk)
+            queryset = queryset.filter(**{f"{tier}_id": node_id})
+        if state:
+            queryset = queryset.filter(state=state)
+        if category is not None:
+            category_id = getattr(category, "pk", category)
+            queryset = queryset.filter(
+                Q(category_id=category_id) | Q(category__parent_id=category_id)
+            )
+        if overdue is not None:
+            late = Q(handle_overdue=True) | Q(register_overdue=True)
+            queryset = queryset.filter(late if overdue else ~late)
+        if created_after is not None:
+            queryset = queryset.filter(created_at__gte=start_of_day(created_after))
+        if created_before is not None:
+            end = start_of_day(created_before + datetime.timedelta(days=1))
+            queryset = queryset.filter(created_at__lt=end)
+        if handler_unit is not None:
+            queryset = queryset.filter(handler_unit_id=getattr(handler_unit, "pk", handler_unit))
+        q = (q or "").replace("\x00", "").strip()[:100]
+        if q:
+            words = q.split()
+            described = Q()
+            for word in words[:8]:
+                described &= Q(description__icontains=word)
+            queryset = queryset.filter(Q(number__startswith=q) | described)
+        return queryset
+
+    def public_in(self, community_id):
+        """The public requests of one community (what its residents may read, without
+        personal data), with their support counts."""
+        from .models import RequestSupport
+
+        supports = (
+            RequestSupport.objects.filter(request=OuterRef("pk"))
+            .order_by()
+            .values("request")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.filter(is_public=True, community_id=community_id).annotate(
+            support_count=Coalesce(Subquery(supports, output_field=IntegerField()), Value(0))
+        )
+
+    def with_supported_by(self, user):
+        from .models import RequestSupport
+
+        return self.annotate(
+            supported=Exists(RequestSupport.objects.filter(request=OuterRef("pk"), user=user.pk))
+        )
+
+    def due_for_visit(self, closed_before):
+        """Closed requests not yet rated nor visited since their closure, closed before
+        ``closed_before`` (the start of the last working day)."""
+        from .models import ReturnVisit
+
+        visited = ReturnVisit.objects.filter(request=OuterRef("pk"), at__gte=OuterRef("closed_at"))
+        return self.filter(state="closed", closed_at__lt=closed_before).filter(~Exists(visited))
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _rate(part, whole):
@@ -143,4 +250,12 @@ def with_rates(counts: dict) -> dict:
         satisfaction_rate=_rate(counts["satisfied"], counts["rated"]),
         extension_rate=_rate(counts["extended"], counts["received"]),
     )
+    # --- average handling time (lists and KPI pages) ---
+    average = counts.pop("avg_handling", None)
+    if isinstance(average, (int, float)):  # a backend that returns microseconds
+        average = datetime.timedelta(microseconds=average)
+    counts["avg_handling_hours"] = (
+        round(average.total_seconds() / 3600, 2) if average is not None else None
+    )
+    # --- end of average handling time ---
     return counts

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from . import approval_views, services
+from . import approval_views, request_list_views, services
 from .forms import HandleStepForm, RatingForm, RequestStepForm, SubmitRequestForm
 from .models import Building, Category, Resident, ServiceRequest
 from .scoped_views import ScopedViewMixin
@@ -169,6 +169,7 @@ ACTION_LABELS = {
     "escalate": gettext_lazy("Escalated one tier"),
     "cancel": gettext_lazy("Withdrawn"),
     **approval_views.ACTION_LABELS,
+    "visit": gettext_lazy("Return visit"),
 }
 
 
@@ -213,6 +214,7 @@ class RequestDetailView(ScopedViewMixin, DetailView):
         context["handle_form"] = HandleStepForm(auto_id="handle-%s")
         context["rating_form"] = RatingForm()
         context.update(approval_views.approval_context(self.request, item))
+        context.update(request_list_views.visit_context(user, item))
         return context
 
 

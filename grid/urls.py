@@ -6,6 +6,7 @@ from . import (
     notify_views,
     people_views,
     photo_views,
+    request_list_views,
     request_views,
     views,
 )
@@ -100,4 +101,28 @@ urlpatterns += [
 ]
 
 # lists, exports, KPIs, public requests and return visits
-urlpatterns += []
+urlpatterns += [
+    path("requests/all/", request_list_views.RequestListView.as_view(), name="request-list"),
+    path(
+        "requests/export.xlsx",
+        request_list_views.RequestExportView.as_view(),
+        name="request-export",
+    ),
+    path("kpis/", request_list_views.KpiView.as_view(), name="request-kpis"),
+    path(
+        "community/requests/",
+        request_list_views.CommunityRequestsView.as_view(),
+        name="community-requests",
+    ),
+    path(
+        "community/requests/<id:pk>/support/",
+        request_list_views.SupportRequestView.as_view(),
+        name="community-request-support",
+    ),
+    path("requests/visits/", request_list_views.VisitQueueView.as_view(), name="request-visits"),
+    path(
+        "requests/visits/<id:pk>/",
+        request_list_views.RecordVisitView.as_view(),
+        name="request-visit",
+    ),
+]

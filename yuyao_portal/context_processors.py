@@ -63,6 +63,28 @@ NAV = [
         perm="grid.view_servicerequest",
     ),
     NavItem(
+        "request-list",
+        _("All requests"),
+        "grid:request-list",
+        NET_AUDIENCES | {UNIT},
+        perm="grid.view_servicerequest",
+    ),
+    NavItem(
+        "visits",
+        _("Return visits"),
+        "grid:request-visits",
+        NET_AUDIENCES,
+        perm="grid.change_servicerequest",
+    ),
+    NavItem("kpis", _("KPIs"), "grid:request-kpis", NET_AUDIENCES, perm="grid.view_servicerequest"),
+    NavItem(
+        "community-requests",
+        _("Community requests"),
+        "grid:community-requests",
+        frozenset({RESIDENT}),
+        care=True,
+    ),
+    NavItem(
         "residents", _("Residents"), "grid:resident-list", NET_AUDIENCES, perm="grid.view_resident"
     ),
     NavItem(

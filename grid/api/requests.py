@@ -1,7 +1,10 @@
 """The API of service requests: submit, follow and move them through the loop."""
 
 import datetime
+from decimal import Decimal
 
+import django_filters as filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
@@ -9,9 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from .. import services
+from ..forms import check_date_range
 from ..models import (
     Building,
     Category,
@@ -211,10 +217,58 @@ class KpiQuerySerializer(serializers.Serializer):
         return attrs
 
 
+class ServiceRequestFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        check_date_range(
+            self,
+            data.get("created_after"),
+            data.get("created_before"),
+            "created_after",
+            "created_before",
+        )
+        return data
+
+
 class ServiceRequestFilter(TierFilterSet):
+    """The filters of the request lists; the logic is ``ServiceRequestQuerySet.filtered``
+    (shared with the workbench page and the Excel export)."""
+
+    category = filters.NumberFilter(method="shared", min_value=1, max_value=2**62)
+    created_after = filters.DateFilter(method="shared")
+    created_before = filters.DateFilter(method="shared")
+    handler_unit = filters.NumberFilter(method="shared", min_value=1, max_value=2**62)
+    overdue = filters.ChoiceFilter(
+        method="shared", choices=[("true", _("Overdue")), ("false", _("Not overdue"))]
+    )
+    q = filters.CharFilter(method="shared", max_length=100)
+
     class Meta:
         model = ServiceRequest
-        fields = ["state", "level", "category", "handle_overdue", "is_public"]
+        fields = ["state", "level", "handle_overdue", "is_public"]
+        form = ServiceRequestFilterForm
+
+    def shared(self, queryset, name, value):
+        if isinstance(value, Decimal):
+            value = int(value)
+        if name == "overdue":
+            value = value == "true"
+        return queryset.filtered(**{name: value})
+
+
+class RequestCursorPagination(CursorPagination):
+    """Cursor paging of the big request list, newest first; a tampered cursor is a 400."""
+
+    ordering = ("-created_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except NotFound as exc:
+            raise serializers.ValidationError({"cursor": [self.invalid_cursor_message]}) from exc
 
 
 class SignedIn(permissions.BasePermission):
@@ -230,9 +284,13 @@ class ServiceRequestViewSet(RequestApprovalActions, ScopedModelViewSet):
     queryset = ServiceRequest.objects.select_related("category__parent", "reporter")
     serializer_class = ServiceRequestSerializer
     filterset_class = ServiceRequestFilter
+    pagination_class = RequestCursorPagination
     permission_classes = [SignedIn]
     search_fields = ["number", "description"]
-    ordering_fields = ["created_at", "due_handle_at"]
+    # Cursor paging needs a non-null, unchanging order: the time of submission (the
+    # due-time order is the queue's).
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-id"]
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):

@@ -1,6 +1,7 @@
+from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
-from . import approvals, notifications, people, requests, views
+from . import approvals, notifications, people, public, requests, views
 
 router = DefaultRouter()
 router.register("streets", views.StreetViewSet)
@@ -23,4 +24,13 @@ router.register(
 )
 router.register("notifications", notifications.NotificationViewSet, basename="notification")
 
-urlpatterns = router.urls
+urlpatterns = router.urls + [
+    re_path(
+        r"^public-requests/$", public.PublicRequestListView.as_view(), name="public-request-list"
+    ),
+    re_path(
+        r"^requests/(?P<pk>[0-9]{1,18})/support/$",
+        public.SupportView.as_view(),
+        name="request-support",
+    ),
+]

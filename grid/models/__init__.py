@@ -27,6 +27,7 @@ from .people import (
     VerificationRequest,
 )
 from .photos import RequestPhoto
+from .public import RequestSupport
 from .requests import (
     CalendarDay,
     Category,
@@ -35,6 +36,7 @@ from .requests import (
     ServiceRequest,
     ServiceRequestUserGrant,
 )
+from .visits import ReturnVisit
 
 __all__ = [
     "Notification",
@@ -47,6 +49,8 @@ __all__ = [
     "LimitUnit",
     "RequestEvent",
     "RequestPhoto",
+    "RequestSupport",
+    "ReturnVisit",
     "ServiceRequest",
     "ServiceRequestUserGrant",
     "Building",

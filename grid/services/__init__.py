@@ -37,6 +37,7 @@ from .people import (
     roster_matches,
     send_verification_code,
 )
+from .public import resident_community_id, support_request
 from .requests import (
     can_work,
     cancel_request,
@@ -52,6 +53,7 @@ from .requests import (
     submit_partner_request,
     submit_request,
 )
+from .visits import record_return_visit, visit_queue
 
 __all__ = [
     "accept_transfer",
@@ -66,6 +68,10 @@ __all__ = [
     "return_transfer",
     "transfer_targets",
     "withdraw_application",
+    "record_return_visit",
+    "resident_community_id",
+    "support_request",
+    "visit_queue",
     "can_work",
     "cancel_request",
     "close_request",

@@ -287,6 +287,12 @@ def evaluate_request(*, user, request, rating: int, comment: str = ""):
     _expect(request, State.CLOSED)
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         _refuse({"rating": _("Rate from 1 to 5 stars.")})
+    return apply_rating(request, user, rating, comment)
+
+
+def apply_rating(request, actor, rating: int, comment: str = ""):
+    """Record a rating of a locked, closed request (by the reporter, or taken on a
+    return visit): 1 or 2 stars reopen it for re-handling (重办)."""
     request.rating, request.rating_comment = rating, (comment or "").strip()[:500]
     if rating <= 2:
         request.state = State.IN_PROGRESS
@@ -300,7 +306,7 @@ def evaluate_request(*, user, request, rating: int, comment: str = ""):
         request.state = State.EVALUATED
         action = "evaluate"
     request.save()
-    _event(request, user, action, State.CLOSED, f"{rating}★ {comment}".strip())
+    _event(request, actor, action, State.CLOSED, f"{rating}★ {comment}".strip())
     return request
 
 
