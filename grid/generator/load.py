@@ -59,7 +59,12 @@ class Writer:
         columns = [f.column for f in fields]
         started = time.perf_counter()
         if self.vendor == "postgresql":
-            self._copy(opts.db_table, columns, rows)
+            texts = [
+                f.column
+                for f in fields
+                if not f.null and f.get_internal_type() in ("CharField", "TextField", "SlugField")
+            ]
+            self._copy(opts.db_table, columns, rows, texts)
         else:
             dated = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateTimeField"]
             self._insert(opts.db_table, columns, rows, dated)
@@ -68,17 +73,19 @@ class Writer:
         stat[1] += time.perf_counter() - started
         return len(rows)
 
-    def _copy(self, table, columns, rows):
-        # QUOTE_NONNUMERIC: strings (also "") are quoted, None is an unquoted empty
-        # field, which COPY's CSV format reads as NULL.
+    def _copy(self, table, columns, rows, texts):
+        # In COPY's CSV format an unquoted empty field is NULL (csv writes None so);
+        # FORCE_NOT_NULL reads it as "" in the text columns, which are never NULL.
         buffer = io.StringIO()
-        csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(rows)
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
         buffer.seek(0)
         names = ", ".join(f'"{c}"' for c in columns)
+        options = "FORMAT csv"
+        if texts:
+            options += ", FORCE_NOT_NULL (" + ", ".join(f'"{c}"' for c in texts) + ")"
+        sql = f'COPY "{table}" ({names}) FROM STDIN WITH ({options})'
         with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(
-                f'COPY "{table}" ({names}) FROM STDIN WITH (FORMAT csv)', buffer
-            )
+            cursor.cursor.copy_expert(sql, buffer)
 
     def _insert(self, table, columns, rows, dated, batch=5000):
         if dated:

@@ -10,6 +10,7 @@ rework count) are exactly what the services would have left.
 import datetime
 import math
 from dataclasses import dataclass
+from itertools import accumulate
 
 from ..models import RequestEvent, ServiceRequest, ServiceRequestUserGrant
 
@@ -96,7 +97,7 @@ REASONS = ["不属于受理范围，已告知12345热线", "信息不全，无�
 RATINGS = ([5, 4, 3, 2, 1], [62, 24, 8.5, 3.2, 2.3])
 RERATINGS = ([5, 4, 3], [45, 37, 18])
 HOURS = list(range(7, 23))
-HOUR_WEIGHTS = [3, 7, 10, 10, 8, 5, 6, 8, 8, 7, 5, 5, 6, 6, 4, 2]
+HOUR_WEIGHTS = list(accumulate([3, 7, 10, 10, 8, 5, 6, 8, 8, 7, 5, 5, 6, 6, 4, 2]))
 GROWTH = math.log(2.5)  # the last year sees 2.5 × the requests of the first
 
 
@@ -119,7 +120,7 @@ def created_times(rng, count, start, now):
     for _ in range(count):
         x = math.log(1 + rng.random() * (math.exp(GROWTH) - 1)) / GROWTH
         day = start + datetime.timedelta(days=min(span - 1, int(x * span)))
-        hour = rng.choices(HOURS, weights=HOUR_WEIGHTS)[0]
+        hour = rng.choices(HOURS, cum_weights=HOUR_WEIGHTS)[0]
         times.append(day.replace(hour=hour, minute=rng.randrange(60), second=rng.randrange(60)))
     times.sort()
     return times
@@ -143,16 +144,16 @@ def write_requests(
     writer, rng, net, count, reporters, crew: Crew, categories, calendar, start, now
 ):
     """Generate and write ``count`` requests of one community; returns how many."""
-    weights = [CATEGORY_WEIGHTS.get(c.code, 2) for c in categories]
+    weights = list(accumulate(CATEGORY_WEIGHTS.get(c.code, 2) for c in categories))
     buildings = net.buildings
-    building_weights = [b.households for b in buildings]
+    building_weights = list(accumulate(b.households for b in buildings))
     times = created_times(rng, count, start, now)
     ids = writer.reserve(ServiceRequest, count)
     requests, events, grants = [], [], []
     last = {}  # (category, grid) → the latest request id, for duplicates
     for request_id, created in zip(ids, times, strict=True):
-        category = rng.choices(categories, weights=weights)[0]
-        building = rng.choices(buildings, weights=building_weights)[0]
+        category = rng.choices(categories, cum_weights=weights)[0]
+        building = rng.choices(buildings, cum_weights=building_weights)[0]
         candidates = reporters[building.id]
         reporter_id, reporter_user = (
             candidates[rng.randrange(len(candidates))] if candidates else (None, None)
