@@ -55,6 +55,17 @@ class Writer:
             return 0
         opts = model._meta
         by_attname = {f.attname: f for f in opts.concrete_fields}
+        # Fields the generator does not set take their model default, so that a model
+        # growing a field (a counter, a flag) does not break the bulk load.
+        missing = [
+            f
+            for f in opts.concrete_fields
+            if f.attname not in attnames and not f.primary_key and not f.null and f.has_default()
+        ]
+        if missing:
+            attnames = (*attnames, *(f.attname for f in missing))
+            defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in missing)
+            rows = [(*row, *defaults) for row in rows]
         fields = [by_attname[a] for a in attnames]
         columns = [f.column for f in fields]
         started = time.perf_counter()
