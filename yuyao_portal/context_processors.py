@@ -46,6 +46,9 @@ class NavItem:
     care: bool = False  # kept in the simplified menu of the elderly-friendly mode
     staff_only: bool = False
     perm: str = ""  # shown only if one of the user's posts grants this permission
+    # audiences shown the item without ``perm``: unit staff act on what is dispatched to
+    # their unit (a grant per request), not by a permission of their post
+    open_to: frozenset = frozenset()
 
 
 NAV = [
@@ -61,6 +64,15 @@ NAV = [
         NET_AUDIENCES | {UNIT},
         care=True,
         perm="grid.view_servicerequest",
+        open_to=frozenset({UNIT}),
+    ),
+    NavItem(
+        "approvals",
+        _("Approvals"),
+        "grid:approval-queue",
+        NET_AUDIENCES - {Tier.GRID.value, Tier.BUILDING.value} | {UNIT},
+        perm="grid.change_servicerequest",
+        open_to=frozenset({UNIT}),
     ),
     NavItem(
         "request-list",
@@ -170,7 +182,7 @@ def navigation(request, who: Identity | None, care: bool, unread: int = 0) -> li
             continue
         if not item.audiences & who.audiences:
             continue
-        if item.perm and not user.has_perm(item.perm):
+        if item.perm and not (item.open_to & who.audiences) and not user.has_perm(item.perm):
             continue
         try:
             url = area_url(who) if item.key == "area" else reverse(item.url_name)

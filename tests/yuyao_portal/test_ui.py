@@ -82,6 +82,23 @@ def test_the_menu_follows_the_role(world, client):
     assert "directory" not in _menu(client) and "area" not in _menu(client)
 
 
+def test_each_role_finds_its_request_pages_in_the_menu(world, client):
+    expected = {
+        "resident": ({"my-requests", "community-requests", "inbox"}, {"requests", "kpis"}),
+        "grid_member": ({"requests", "request-list", "visits", "kpis", "inbox"}, {"approvals"}),
+        "community_worker": ({"requests", "approvals", "kpis"}, {"my-requests"}),
+        "unit_staff": ({"requests", "approvals", "inbox"}, {"kpis", "visits"}),
+        "outsider": ({"inbox"}, {"requests", "approvals", "kpis"}),
+    }
+    for persona, (shown, hidden) in expected.items():
+        client.force_login(world.users[persona])
+        menu = set(_menu(client))
+        assert shown <= menu and not hidden & menu, (persona, menu)
+        for key in shown:  # every entry opens
+            link = re.search(rf'href="([^"]+)" data-nav="{key}"', _html(client.get("/")))
+            assert client.get(link.group(1)).status_code == 200, (persona, key)
+
+
 def test_care_mode_simplifies_the_menu(world, client):
     user = world.users["community_worker"]
     client.force_login(user)
