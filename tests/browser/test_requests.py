@@ -1,13 +1,17 @@
 """The closed loop of a service request as its users live it: a resident reports a
 problem from the phone, the grid member registers it and dispatches it to the property
 company, the company's manager handles it, the grid member verifies and closes it, the
-resident rates it, and the community's KPI page counts it.
+resident rates it, and the community's KPI page counts it. The resident's photo goes
+with the report and shows on the request's page.
 
 Each run files its own request (the description carries the viewport and a counter), so
 the journeys need no order and leave the demo county's other requests as they were.
 """
 
+import io
+
 from django.utils import translation
+from PIL import Image
 
 from grid.models import Building, ServiceRequest
 
@@ -34,6 +38,28 @@ def fresh_description(viewport: str) -> str:
     raise AssertionError("no fresh description left")
 
 
+def photo_jpeg(colour=(200, 120, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), colour).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def kpi(page, label: str) -> str:
+    total = page.locator("section[aria-labelledby=kpi-total]")
+    return total.locator(f"xpath=.//dt[normalize-space()='{zh(label)}']/following-sibling::dd[1]")
+
+
+def read_kpis(journey, worker: str, screen: str) -> dict:
+    journey.sign_in(worker)
+    journey.open("/net/kpis/", screen, again=True)
+    page = journey.page
+    numbers = {
+        name: int(kpi(page, name).inner_text().replace(",", "")) for name in ("Received", "Closed")
+    }
+    journey.sign_out()
+    return numbers
+
+
 def step(journey, label: str, screen: str, note: str | None = None):
     """One tap on the request page: fill the step's note if it has one, press it."""
     page = journey.page
@@ -51,6 +77,8 @@ def test_a_request_goes_round_the_loop(journey, viewport):
     grid = building.grid
     community = grid.community
     description = fresh_description(viewport)
+    worker = f"sg{int(community.street.code[-3:])}{int(community.code[-3:])}"
+    before = read_kpis(journey, worker, "kpis-before")
 
     # the resident (demo account resident1 lives in the first building) reports it
     journey.sign_in("resident1")
@@ -58,10 +86,19 @@ def test_a_request_goes_round_the_loop(journey, viewport):
     category = page.locator("#id_category")
     category.select_option(label=category.locator("option").nth(1).inner_text())
     page.locator("#id_description").fill(description)
+    page.locator("#id_photos").set_input_files(
+        {"name": "lamp.jpg", "mimeType": "image/jpeg", "buffer": photo_jpeg()}
+    )
     journey.click(page.get_by_role("button", name=zh("Send"), exact=True), "request-sent")
     item = ServiceRequest.objects.get(description=description)
     assert item.state == ServiceRequest.State.SUBMITTED and item.building == building
     assert item.number in page.locator("h1").inner_text()
+    thumbnail = page.locator("#photos").locator("xpath=..").locator("img").first
+    thumbnail.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
+    )
+    assert item.photos.count() == 1
     journey.sign_out()
 
     # the grid member registers it and sends it to the property company
@@ -103,4 +140,9 @@ def test_a_request_goes_round_the_loop(journey, viewport):
     timeline = page.locator("#timeline").locator("xpath=..").inner_text()
     for action in ("Submitted", "Registered", "Dispatched", "Handled", "Verified and closed"):
         assert zh(action) in timeline
+    journey.sign_out()
+
+    # the community's KPI page counts it: received and closed
+    after = read_kpis(journey, worker, "kpis-after")
+    assert after == {"Received": before["Received"] + 1, "Closed": before["Closed"] + 1}
     journey.assert_clean()
