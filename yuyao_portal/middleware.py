@@ -73,7 +73,8 @@ class NoStoreMiddleware:
             return response
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        if signed_in or path.startswith(NO_STORE_PREFIXES):
+        already = "no-store" in response.get("Cache-Control", "")
+        if (signed_in or path.startswith(NO_STORE_PREFIXES)) and not already:
             add_never_cache_headers(response)
             patch_vary_headers(response, ("Cookie",))
         return response

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before any view, inside the middleware that set headers on its refusals.
+    "yuyao_portal.inputguard.InputGuardMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -262,6 +264,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 X_FRAME_OPTIONS = "DENY"
+# Input limits (yuyao_portal.inputguard): bodies other than uploads, and whole uploads.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+PORTAL_MAX_UPLOAD_SIZE = env_int("PORTAL_MAX_UPLOAD_SIZE", 25 * 1024 * 1024)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
