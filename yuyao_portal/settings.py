@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before any view, inside the middleware that set headers on its refusals.
     "yuyao_portal.inputguard.InputGuardMiddleware",
+    "yuyao_portal.ratelimit.RateLimitMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -182,6 +183,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "yuyao_portal.ratelimit.client_address"
 PORTAL_STAFF_IDLE_SECONDS = 30 * 60
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -268,6 +270,16 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
 PORTAL_MAX_UPLOAD_SIZE = env_int("PORTAL_MAX_UPLOAD_SIZE", 25 * 1024 * 1024)
+# Rate limits (yuyao_portal.ratelimit): per scope, (hits, seconds) fixed windows.
+PORTAL_RATE_LIMITS = {
+    "verification-code:phone": [(1, 60), (5, 3600)],
+    "verification-code:address": [(env_int("RATE_LIMIT_CODES_PER_ADDRESS", 20), 3600)],
+    "request-submit": [(env_int("RATE_LIMIT_SUBMISSIONS_PER_HOUR", 20), 3600)],
+    "open311-post": [(env_int("RATE_LIMIT_OPEN311_POSTS_PER_MINUTE", 60), 60)],
+}
+# Trusted reverse proxies in front of the portal (nginx: 1): the client address is then
+# taken from X-Forwarded-For, for rate limits and the audit trail.
+PORTAL_PROXY_COUNT = env_int("PORTAL_PROXY_COUNT", 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

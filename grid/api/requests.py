@@ -10,6 +10,8 @@ from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from yuyao_portal.ratelimit import submission_limit
+
 from .. import services
 from ..models import Building, Category, Grid, HandlingUnit, RequestEvent, Resident, ServiceRequest
 from ..scoping import restrict_related_choices
@@ -200,6 +202,7 @@ class ServiceRequestViewSet(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
+    @submission_limit
     def create(self, request, *args, **kwargs):
         data = self._input()
         created = services.submit_request(user=request.user, **data)
