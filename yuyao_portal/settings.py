@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "yuyao_portal.middleware.NoStoreMiddleware",
+    "yuyao_portal.audit.AuditMiddleware",
     "yuyao_portal.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -156,6 +157,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Defaults, synced into django-celery-beat's tables where a county admin can edit them.
 CELERY_BEAT_SCHEDULE = {
     "mark-overdue-requests": {"task": "grid.tasks.mark_overdue_requests", "schedule": 300.0},
+    "purge-audit-events": {"task": "yuyao_portal.tasks.purge_audit_events", "schedule": 86400.0},
 }
 
 AUTH_USER_MODEL = "yuyao_portal.User"

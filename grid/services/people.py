@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yuyao_portal import ratelimit
+from yuyao_portal import audit, ratelimit
 
 from ..models import (
     Household,
@@ -50,6 +50,9 @@ def reveal_personal_data(*, user, resident: Resident, fields, address: str | Non
     PersonalDataAccess.objects.bulk_create(
         PersonalDataAccess(user=user, resident=resident, field=REVEALABLE[f], address=address)
         for f in fields
+    )
+    audit.record(
+        audit.Kind.REVEAL, actor=user, target=resident, address=address, details={"fields": fields}
     )
     return {f: getattr(resident, f) for f in fields}
 
