@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1 PORTAL_DEMO=1
 
-.PHONY: run test test-browser install migrate seed lint format messages check-deploy bench clean
+.PHONY: run serve test test-browser install migrate seed lint format messages check-deploy bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ seed: migrate
 run: seed
 	@echo "Serving the Yuyao demo county on http://127.0.0.1:$(PORT)/ (demo accounts: var/demo-accounts.json)"
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The production run on one machine (gunicorn, a Celery worker and beat): needs
+# SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL; refuses to start without them.
+# WEB_CONCURRENCY sets the web workers (default 2 × cores + 1).
+serve: install
+	PY=$(PY) scripts/serve.sh
 
 test: install
 	$(PY) -m pytest

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from yuyao_portal.ratelimit import client_address
+
 from . import services
 from .forms import HouseholdRequestForm, PhoneForm, SignupForm
 from .models import Building, Community
@@ -44,7 +46,7 @@ class SignupView(View):
             if phone_form.is_valid():
                 phone = phone_form.cleaned_data["phone"]
                 try:
-                    services.send_verification_code(phone=phone)
+                    services.send_verification_code(phone=phone, address=client_address(request))
                 except ValidationError as exc:
                     _add_errors(phone_form, exc)
                 else:

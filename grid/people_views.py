@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from yuyao_portal.audit import record_export
+
 from . import roster, services
 from .forms import DeclineForm, RosterUploadForm
 from .models import Building, Community, Grid, Household, Resident, Street, VerificationRequest
@@ -187,6 +189,7 @@ class RosterExportView(LoginRequiredMixin, View):
                 detail=f"{tier}:{node.code} {residents.count()}",
                 address=request.META.get("REMOTE_ADDR"),
             )
+        record_export(request, node, whole=whole, what="roster")
         handle = roster.export_roster(residents, whole=whole)
         stamp = timezone.localdate().isoformat()
         response = FileResponse(

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from yuyao_portal.ratelimit import submission_limit
+
 from . import approval_views, request_list_views, services
 from .forms import HandleStepForm, RatingForm, RequestStepForm, SubmitRequestForm
 from .models import Building, Category, Resident, ServiceRequest
@@ -66,6 +68,7 @@ class SubmitRequestView(LoginRequiredMixin, View):
             return redirect("grid:resident-home")
         return render(request, self.template_name, {"form": self._form(request, resident)})
 
+    @submission_limit
     def post(self, request):
         resident = self._resident(request)
         if resident is None:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import AuditEvent, User
 
 
 @admin.register(User)
@@ -23,3 +23,40 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_add_permission(self, request):
         return request.user.has_perm("yuyao_portal.add_user")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit trail, read-only for everyone, superusers included."""
+
+    list_display = ["at", "kind", "actor_name", "target_text", "address"]
+    list_filter = ["kind"]
+    search_fields = ["actor_name", "target_text", "address"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+    readonly_fields = [
+        "at",
+        "kind",
+        "actor",
+        "actor_name",
+        "target_type",
+        "target_id",
+        "target_text",
+        "address",
+        "details",
+    ]
+
+    def get_actions(self, request):
+        return {}
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("yuyao_portal.view_auditevent")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

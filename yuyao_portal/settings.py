@@ -73,10 +73,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "yuyao_portal.middleware.NoStoreMiddleware",
+    "yuyao_portal.audit.AuditMiddleware",
     "yuyao_portal.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before any view, inside the middleware that set headers on its refusals.
+    "yuyao_portal.inputguard.InputGuardMiddleware",
+    "yuyao_portal.ratelimit.RateLimitMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -149,12 +154,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING too
 # Defaults, synced into django-celery-beat's tables where a county admin can edit them.
 CELERY_BEAT_SCHEDULE = {
     # Reminders before the time limits, overdue flags and notices after them.
     "sweep-deadlines": {"task": "grid.tasks.sweep_deadlines", "schedule": 300.0},
     # Notifications whose on-commit enqueue was lost (broker down) go out within a minute.
     "drain-outbox": {"task": "grid.tasks.drain_outbox", "schedule": 60.0},
+    "purge-audit-events": {"task": "yuyao_portal.tasks.purge_audit_events", "schedule": 86400.0},
 }
 
 AUTH_USER_MODEL = "yuyao_portal.User"
@@ -182,6 +189,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "yuyao_portal.ratelimit.client_address"
 PORTAL_STAFF_IDLE_SECONDS = 30 * 60
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -225,7 +233,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR") or None
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 REST_FRAMEWORK = {
@@ -278,6 +285,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 X_FRAME_OPTIONS = "DENY"
+# Input limits (yuyao_portal.inputguard): bodies other than uploads, and whole uploads:
+# six photos of 10 MB (the photo service refuses a larger one with its own message), a
+# little more so that an 11 MB photo still reaches it, and the form around them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+PORTAL_MAX_UPLOAD_SIZE = env_int("PORTAL_MAX_UPLOAD_SIZE", 64 * 1024 * 1024)
+# Rate limits (yuyao_portal.ratelimit): per scope, (hits, seconds) fixed windows.
+PORTAL_RATE_LIMITS = {
+    "verification-code:phone": [(1, 60), (5, 3600)],
+    "verification-code:address": [(env_int("RATE_LIMIT_CODES_PER_ADDRESS", 20), 3600)],
+    "request-submit": [(env_int("RATE_LIMIT_SUBMISSIONS_PER_HOUR", 20), 3600)],
+    "open311-post": [(env_int("RATE_LIMIT_OPEN311_POSTS_PER_MINUTE", 60), 60)],
+}
+# Trusted reverse proxies in front of the portal (nginx: 1): the client address is then
+# taken from X-Forwarded-For, for rate limits and the audit trail.
+PORTAL_PROXY_COUNT = env_int("PORTAL_PROXY_COUNT", 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -291,11 +314,22 @@ if not DEBUG:
     if env_bool("TRUST_X_FORWARDED_PROTO", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs go to stdout: plain lines in development, JSON lines in production (LOG_FORMAT).
+LOG_FORMAT = env_str("LOG_FORMAT", "line" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "yuyao_portal.logfmt.JSONLineFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json" if LOG_FORMAT == "json" else "line",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -16,6 +16,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from yuyao_portal.ratelimit import submission_limit
+
 from .. import services
 from ..forms import check_date_range
 from ..models import (
@@ -325,6 +327,7 @@ class ServiceRequestViewSet(RequestApprovalActions, ScopedModelViewSet):
         },
         responses={201: ServiceRequestDetailSerializer},
     )
+    @submission_limit
     def create(self, request, *args, **kwargs):
         data = self._input()
         data["photos"] = prepare_photos(data.get("photos"))  # decoded before the transaction

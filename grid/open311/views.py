@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from yuyao_portal.ratelimit import open311_post_limit
+
 from .. import services
 from ..models import Open311Key, Open311Submission
 from . import mapping
@@ -164,6 +166,7 @@ class RequestListView(Open311View):
         rows = queryset.order_by("-created_at", "-id")[:MAX_RESULTS]
         return respond([mapping.service_request(r) for r in rows], fmt, **REQUESTS)
 
+    @open311_post_limit
     def post(self, request, fmt):
         params = request.POST
         key = self.key(params, required=True)

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yuyao_portal import audit, ratelimit
+
 from ..models import (
     Household,
     Movement,
@@ -48,6 +50,9 @@ def reveal_personal_data(*, user, resident: Resident, fields, address: str | Non
     PersonalDataAccess.objects.bulk_create(
         PersonalDataAccess(user=user, resident=resident, field=REVEALABLE[f], address=address)
         for f in fields
+    )
+    audit.record(
+        audit.Kind.REVEAL, actor=user, target=resident, address=address, details={"fields": fields}
     )
     return {f: getattr(resident, f) for f in fields}
 
@@ -115,13 +120,24 @@ def record_movement(
 
 
 @transaction.atomic
-def send_verification_code(*, phone: str, purpose: str = "signup") -> None:
-    """Send a 6-digit code to ``phone``; at most one a minute per phone."""
+def send_verification_code(*, phone: str, purpose: str = "signup", address: str = "") -> None:
+    """Send a 6-digit code to ``phone``; at most one a minute and five an hour per phone,
+    and ``PORTAL_RATE_LIMITS`` per client ``address`` (``RateLimited``: a 429)."""
     validate_phone(phone)
     now = timezone.now()
     last = VerificationCode.objects.filter(phone=phone, purpose=purpose).first()
     if last is not None and now - last.created_at < CODE_INTERVAL:
         raise ValidationError(_("A code was sent less than a minute ago: please wait."))
+    ratelimit.check(
+        "verification-code:address",
+        address,
+        message=_("Too many verification codes were asked for from your address."),
+    )
+    ratelimit.check(
+        "verification-code:phone",
+        phone,
+        message=_("Too many verification codes were asked for this phone."),
+    )
     code = f"{secrets.randbelow(10**6):06d}"
     VerificationCode.objects.create(
         phone=phone,

@@ -179,7 +179,8 @@ def test_bad_resident_input_is_a_clear_400(world, api_client, field, value):
     before = Resident.objects.count()
     response = api_client.post("/api/v1/residents/", payload, format="json")
     assert response.status_code == 400
-    assert field in response.json()
+    # a NUL is refused by the input guard before the serializer: one message, "detail"
+    assert field in response.json() or ("\x00" in value and response.json()["detail"])
     assert Resident.objects.count() == before
 
 

@@ -559,13 +559,15 @@ def test_bad_form_input_is_a_message_never_a_500(world, client):
     for data in (
         {"apply-kind": "holiday", "apply-reason": "x"},
         {"apply-kind": "extension", "apply-reason": "x", "apply-days": "99999999999999999999"},
-        {"apply-kind": "extension", "apply-reason": "x\x00", "apply-days": "2"},
         {"apply-kind": "suspension", "apply-reason": "x", "apply-resume_on": "not a date"},
         {"apply-kind": "extension", "apply-reason": "x"},
     ):
         response = client.post(apply, data, follow=True)
         assert response.status_code == 200, data
         assert "error" in [m.level_tag for m in response.context["messages"]], data
+    # a NUL byte never reaches the view: the input guard refuses it for the whole portal
+    nul = {"apply-kind": "extension", "apply-reason": "x\x00", "apply-days": "2"}
+    assert client.post(apply, nul).status_code == 400
     response = client.post(
         reverse("grid:request-transfer", args=[request.pk]),
         {"transfer-unit": "x", "transfer-reason": ""},

@@ -165,7 +165,7 @@ def test_unknown_service_definition_is_404(client, world, fmt):
 def test_unknown_resources_and_formats_are_404_in_the_error_format(client, world):
     assert_error(client.get(f"{BASE}services.csv"), 404)
     assert_error(client.get(f"{BASE}nothing.xml"), 404, "xml")
-    assert_error(client.get(f"{BASE}services/%00.json"), 404)
+    assert_error(client.get(f"{BASE}services/%00.json"), 400)  # the input guard
     assert_error(client.get(f"{BASE}requests/{'9' * 200}.json"), 404)
 
 
@@ -218,10 +218,17 @@ def test_post_with_the_public_attribute(client, world, county_key):
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-@pytest.mark.parametrize("key", [None, "", "not-a-key", "x" * 500, "bad\x00key"])
+@pytest.mark.parametrize("key", [None, "", "not-a-key", "x" * 500])
 def test_post_without_a_valid_key_is_403(client, world, key, fmt):
     before = ServiceRequest.objects.count()
     assert_error(post(client, key, fmt, address_id=world.buildings[0].code), 403, fmt)
+    assert ServiceRequest.objects.count() == before
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_post_with_a_nul_in_the_key_is_refused_by_the_input_guard(client, world, fmt):
+    before = ServiceRequest.objects.count()
+    assert_error(post(client, "bad\x00key", fmt, address_id=world.buildings[0].code), 400, fmt)
     assert ServiceRequest.objects.count() == before
 
 

@@ -152,14 +152,14 @@ def _bomb(side=8_000):
 
 
 BAD = {
-    "text named .jpg": ([lambda: upload(b"hello, not an image" * 10)], "Photo 1: not a JPEG"),
-    "gif": ([lambda: upload(image_bytes("GIF", mode="L"), "a.gif", "image/gif")], "Photo 1"),
-    "over 10 MB": ([lambda: upload(), lambda: upload(_big_jpeg())], "Photo 2: larger than 10 MB"),
-    "seven photos": ([upload] * 7, "At most 6 photos"),
-    "truncated": ([lambda: upload(_truncated_jpeg())], "Photo 1: the image is damaged"),
-    "bomb": ([lambda: upload(_bomb(), "bomb.png", "image/png")], "Photo 1: the image is too large"),
+    "text named .jpg": ([lambda: upload(b"hello, not an image" * 10)], "第1张照片：不是JPEG"),
+    "gif": ([lambda: upload(image_bytes("GIF", mode="L"), "a.gif", "image/gif")], "第1张照片"),
+    "over 10 MB": ([lambda: upload(), lambda: upload(_big_jpeg())], "第2张照片：超过10 MB"),
+    "seven photos": ([upload] * 7, "最多6张照片"),
+    "truncated": ([lambda: upload(_truncated_jpeg())], "第1张照片：图片已损坏"),
+    "bomb": ([lambda: upload(_bomb(), "bomb.png", "image/png")], "第1张照片：图片尺寸过大"),
     # Beyond Pillow's own limit (2 × MAX_IMAGE_PIXELS): Pillow refuses it while opening.
-    "huge bomb": ([lambda: upload(_bomb(15_000), "b.png", "image/png")], "Photo 1: the image is"),
+    "huge bomb": ([lambda: upload(_bomb(15_000), "b.png", "image/png")], "第1张照片：图片"),
 }
 
 
@@ -185,7 +185,7 @@ def test_an_11_mb_photo_on_the_page_is_a_400_with_the_message(world, client, med
         },
     )
     assert response.status_code == 400
-    assert "larger than 10 MB" in " ".join(response.context["form"].errors["photos"])
+    assert "超过10 MB" in " ".join(response.context["form"].errors["photos"])
     assert ServiceRequest.objects.count() == 1 and not media_files(media_root)
 
 
@@ -230,7 +230,7 @@ def test_a_bad_result_photo_leaves_the_request_in_progress(world, client, api_cl
         {"result": "已清运", "photos": [upload(_truncated_jpeg())]},
         format="multipart",
     )
-    assert response.status_code == 400 and "Photo 1" in response.json()["photos"][0]
+    assert response.status_code == 400 and "第1张照片" in response.json()["photos"][0]
     item.refresh_from_db()
     assert item.state == "in_progress" and not item.photos.exists()
     response = api_client.post(

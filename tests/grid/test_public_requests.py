@@ -79,7 +79,7 @@ def test_one_cannot_support_ones_own_request(world, client, neighbours):
         services.support_request(user=world.user("resident"), request=neighbours["public"])
     client.force_login(world.users["resident"])
     page = client.get(PAGE)
-    assert "Yours" in page.content.decode() or "你的" in page.content.decode()
+    assert "本人反映" in page.content.decode()
     client.post(support_url(neighbours["public"]))
     assert not RequestSupport.objects.exists()
 

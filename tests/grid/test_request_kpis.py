@@ -153,7 +153,8 @@ def test_bad_input_is_a_400(world, client, params):
     client.force_login(world.users["street_admin"])
     response = client.get(KPIS, params)
     assert response.status_code == 400
-    assert response.context["form"].errors
+    # a NUL byte is refused by the input guard before the view: no form, the same 400
+    assert any("\x00" in v for v in params.values()) or response.context["form"].errors
 
 
 def test_residents_have_no_kpi_page(world, client):

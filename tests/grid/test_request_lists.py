@@ -109,7 +109,8 @@ def test_bad_filters_are_a_400_with_the_form(world, client, spread, params):
     client.force_login(world.users["street_admin"])
     response = client.get(LIST, params)
     assert response.status_code == 400
-    assert response.context["form"].errors
+    # a NUL byte is refused by the input guard before the view: no form, the same 400
+    assert any("\x00" in v for v in params.values()) or response.context["form"].errors
     assert client.get(EXPORT, params).status_code == 400 or "cursor" in params
 
 
