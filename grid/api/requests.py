@@ -148,7 +148,7 @@ class SubmitSerializer(serializers.Serializer):
         queryset=Resident.objects.all(),
         required=False,
         allow_null=True,
-        help_text=_("The resident a post holder records the request for (代办)."),
+        help_text=_("The resident a post holder records the request for, on their behalf."),
     )
     photos = photos_field()
 
