@@ -100,15 +100,14 @@ def purge_expired(now: datetime.datetime | None = None) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         if postgresql:
             cursor.execute(f"SET LOCAL {PURGE_FLAG} = 'on'")
-        try:
-            cursor.execute(
-                f"DELETE FROM {table} WHERE (kind <> %s AND at < %s) OR (kind = %s AND at < %s)",
-                [Kind.REVEAL, now - RETENTION, Kind.REVEAL, now - REVEAL_RETENTION],
-            )
-            deleted = cursor.rowcount
-        finally:
-            if postgresql:  # off again, even inside a caller's longer transaction
-                cursor.execute(f"SET LOCAL {PURGE_FLAG} = 'off'")
+        cursor.execute(
+            f"DELETE FROM {table} WHERE (kind <> %s AND at < %s) OR (kind = %s AND at < %s)",
+            [Kind.REVEAL, now - RETENTION, Kind.REVEAL, now - REVEAL_RETENTION],
+        )
+        deleted = cursor.rowcount
+        if postgresql:  # off again, even inside a caller's longer transaction (a failed
+            # DELETE rolls the savepoint back, and the flag with it)
+            cursor.execute(f"SET LOCAL {PURGE_FLAG} = 'off'")
     logger.info("Audit trail purge: %s events past their retention deleted.", deleted)
     return deleted
 
