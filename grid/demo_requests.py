@@ -1,5 +1,6 @@
 """Demo service requests: a realistic spread per community (closed and rated, open,
-overdue, re-handled), made through the services so their timelines are real."""
+overdue, re-handled, rated by a phone return visit, with the property company asking for
+an extension), made through the services so their timelines are real."""
 
 import datetime
 
@@ -7,8 +8,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from . import services
-from .models import Category, Post, Resident, ServiceRequest
+from .models import Category, Post, Resident, ReturnVisit, ServiceRequest
 from .permissions import Role
+
+Outcome = ReturnVisit.Outcome
 
 STORIES = [
     ("environment-rubbish", "楼道口堆放垃圾，气味很大", "closed", 5),
@@ -19,7 +22,27 @@ STORIES = [
     ("dispute-neighbour", "楼上装修噪音影响休息", "submitted", None),
     ("environment-greenery", "绿化带被踩坏", "overdue", None),
     ("enquiry-policy", "咨询居家养老服务补贴", "closed", 5),
+    # with the property company, which asks the community for three more working days
+    ("facility-elevator", "2幢电梯经常停在半层", "extension", None),
 ]
+
+
+def _with_the_company(request, member):
+    """Dispatched to the building's property company, whose manager starts and asks the
+    community for an extension (pending: the community worker decides it)."""
+    company = request.building.property_company if request.building_id else None
+    post = (
+        Post.objects.filter(handling_unit=company, role=Role.UNIT_STAFF, is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if post is None:
+        return
+    services.dispatch_request(user=member, request=request, handler_unit=company)
+    services.start_request(user=post.user, request=request)
+    services.apply_for(
+        user=post.user, request=request, kind="extension", reason="需厂家更换控制板", days=3
+    )
 
 
 def _flow(story_state, request, member, resident_user, rating):
@@ -28,6 +51,8 @@ def _flow(story_state, request, member, resident_user, rating):
     services.register_request(user=member, request=request)
     if story_state == "registered":
         return
+    if story_state == "extension":
+        return _with_the_company(request, member)
     services.dispatch_request(user=member, request=request, handler_user=member)
     services.start_request(user=member, request=request)
     if story_state in ("in_progress", "overdue"):
@@ -36,6 +61,9 @@ def _flow(story_state, request, member, resident_user, rating):
     services.close_request(user=member, request=request)
     if rating and resident_user is not None:
         services.evaluate_request(user=resident_user, request=request, rating=rating)
+    elif rating:  # the reporter has no account: the grid member's phone return visit
+        outcome = {5: Outcome.SATISFIED, 4: Outcome.BASIC}.get(rating, Outcome.UNSATISFIED)
+        services.record_return_visit(user=member, request=request, outcome=outcome, note="电话回访")
 
 
 def seed_demo_requests() -> int:
@@ -66,9 +94,6 @@ def seed_demo_requests() -> int:
             created = timezone.now() - datetime.timedelta(days=days_ago)
             ServiceRequest.objects.filter(pk=request.pk).update(created_at=created)
             resident_user = reporter.user
-            if rating and resident_user is None:
-                # The reporter has no account: the grid member's phone return visit.
-                rating = None
             _flow(state, request, member, resident_user, rating)
             if state == "overdue":
                 ServiceRequest.objects.filter(pk=request.pk).update(

@@ -37,6 +37,21 @@ def test_demo_county_has_the_shape_of_the_issue(demo):
     assert set(Post.objects.values_list("role", flat=True)) == set(Role.values)
 
 
+def test_every_demo_community_has_requests_in_every_state(demo):
+    from grid.models import RequestApplication, ReturnVisit, ServiceRequest
+
+    for community in Community.objects.all():
+        requests = ServiceRequest.objects.filter(community=community)
+        states = set(requests.values_list("state", flat=True))
+        assert {"submitted", "registered", "in_progress", "evaluated"} <= states, community
+        assert requests.filter(handle_overdue=True).exists()
+        assert requests.filter(rework_count__gt=0).exists()
+        assert RequestApplication.objects.filter(
+            request__community=community, kind="extension", state="pending"
+        ).exists()
+        assert ReturnVisit.objects.filter(request__community=community).exists()
+
+
 def test_demo_accounts_cover_every_role_and_tier(demo):
     roles = {account["role"] for account in demo}
     assert set(Role.values) <= roles and "none" in roles
