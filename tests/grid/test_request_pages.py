@@ -49,6 +49,39 @@ def test_resident_reports_follows_and_rates_through_the_pages(world, client):
     assert len(timeline) == 7
 
 
+def test_an_escalated_request_is_closed_by_the_street_through_the_pages(world, client):
+    item = ServiceRequest.objects.get()  # build_world's request, reported by the resident
+    step = lambda action, data=None: client.post(  # noqa: E731
+        reverse("grid:request-step", args=[item.pk, action]), data or {}
+    )
+    client.force_login(world.users["grid_member"])
+    assert step("escalate", {"note": "网格无法处理"}).status_code == 302
+    client.force_login(world.users["community_worker"])
+    step("escalate", {"note": "需街道协调"})
+    item.refresh_from_db()
+    assert item.level == "street"
+    # The community no longer sees a step to take; the street does.
+    page = client.get(reverse("grid:request-detail", args=[item.pk]))
+    assert page.context["steps"] == []
+    client.force_login(world.users["street_admin"])
+    page = client.get(reverse("grid:request-detail", args=[item.pk]))
+    assert "register" in [action for action, _label in page.context["steps"]]
+    for action, data in (
+        ("register", {}),
+        ("dispatch", {}),  # no property company, no default unit: to the street admin
+        ("start", {}),
+        ("handle", {"note": "街道协调处置完毕"}),
+        ("close", {"note": "已核实"}),
+    ):
+        assert step(action, data).status_code == 302, action
+        item.refresh_from_db()
+    assert item.state == "closed" and item.result == "街道协调处置完毕"
+    client.force_login(world.users["resident"])
+    step("evaluate", {"rating": "4"})
+    item.refresh_from_db()
+    assert item.state == "evaluated" and item.rating == 4 and item.level == "street"
+
+
 def test_queue_and_pages_are_scoped(world, client):
     item = ServiceRequest.objects.get()
     client.force_login(world.users["other_street_admin"])

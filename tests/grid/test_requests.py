@@ -148,6 +148,57 @@ def test_escalated_request_is_handled_by_the_street(world, api_client):
     assert _post(api_client, street, f"{base}/escalate/", {"reason": "x"}).status_code == 400
 
 
+def test_the_escalated_street_level_loop_through_the_api(world, api_client):
+    """Up two tiers, the street registers it, dispatches it to a department, which
+    handles it; the street verifies and closes; the resident rates it."""
+    resident = world.user("resident")
+    response = _post(
+        api_client,
+        resident,
+        "/api/v1/requests/",
+        {"category": _rubbish().pk, "description": "主干道两侧垃圾成堆，涉及多个社区"},
+    )
+    base = f"/api/v1/requests/{response.json()['id']}"
+    member, worker = world.user("grid_member"), world.user("community_worker")
+    _post(api_client, member, f"{base}/escalate/", {"reason": "网格无法处理"})
+    _post(api_client, worker, f"{base}/escalate/", {"reason": "需街道协调"})
+    street = world.user("street_admin")
+    assert _post(api_client, street, f"{base}/register/").json()["state"] == "registered"
+    department = HandlingUnit.objects.create(name="综合行政执法局", kind="department")
+    staff = UserFactory(username="department-staff")
+    attach(Role.UNIT_STAFF, staff, world.streets[0], department)
+    # Below the street, nobody may dispatch or close it any more.
+    assert (
+        _post(api_client, worker, f"{base}/dispatch/", {"handler_unit": department.pk}).status_code
+        == 403
+    )
+    response = _post(api_client, street, f"{base}/dispatch/", {"handler_unit": department.pk})
+    assert response.json()["state"] == "dispatched"
+    staff = type(staff).objects.get(pk=staff.pk)
+    assert _post(api_client, staff, f"{base}/start/").json()["state"] == "in_progress"
+    assert (
+        _post(api_client, staff, f"{base}/handle/", {"result": "已组织清运"}).json()["state"]
+        == "handled"
+    )
+    assert _post(api_client, member, f"{base}/close/").status_code == 403
+    assert _post(api_client, worker, f"{base}/close/").status_code == 403
+    assert _post(api_client, street, f"{base}/close/").json()["state"] == "closed"
+    response = _post(api_client, resident, f"{base}/evaluate/", {"rating": 4})
+    assert response.json()["state"] == "evaluated" and response.json()["level"] == "street"
+    actions = [e["action"] for e in api_client.get(f"{base}/").json()["events"]]
+    assert actions == [
+        "submit",
+        "escalate",
+        "escalate",
+        "register",
+        "dispatch",
+        "start",
+        "handle",
+        "close",
+        "evaluate",
+    ]
+
+
 @pytest.mark.parametrize(
     "step, data",
     [
