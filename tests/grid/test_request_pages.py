@@ -116,3 +116,25 @@ def test_bad_submission_shows_the_form_again(world, client):
     assert response.status_code == 400
     assert response.context["form"].errors
     assert ServiceRequest.objects.count() == 1
+
+
+def test_the_queue_page_costs_the_same_queries_for_more_requests(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from grid import services
+
+    resident = world.users["resident"]
+    category = Category.objects.get(code="environment-water")
+    client.force_login(world.users["grid_member"])
+    counts = []
+    for more in (1, 25):
+        for i in range(more):
+            services.submit_request(user=resident, category=category, description=f"积水{i}")
+        client.get(reverse("grid:request-queue"))  # warm the session and the menu
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(reverse("grid:request-queue"))
+        assert page.status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert len(page.context["requests"]) > 25
+    assert counts[0] == counts[1]
