@@ -324,6 +324,7 @@ def kpi_cells(kpis: dict) -> dict:
         "closure_rate": percent(kpis["closure_rate"]),
         "on_time_closure_rate": percent(kpis["on_time_closure_rate"]),
         "rework_rate": percent(kpis["rework_rate"]),
+        "extension_rate": percent(kpis["extension_rate"]),
         "avg_handling_hours": hours(kpis["avg_handling_hours"]),
         "satisfaction_rate": percent(kpis["satisfaction_rate"]),
     }

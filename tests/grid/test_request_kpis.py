@@ -86,6 +86,7 @@ def test_the_community_page_shows_the_node_and_its_grids(world, client, known):
         "closure_rate": "75.0%",
         "on_time_closure_rate": "66.7%",
         "rework_rate": "33.3%",
+        "extension_rate": "0.0%",
         "satisfaction_rate": "33.3%",
     }
     rows = {row["node"]: row["kpis"] for row in response.context["children"]}
