@@ -26,6 +26,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from grid.permissions import Role, Tier
 
@@ -112,6 +116,7 @@ def confirm_enrolment(*, request, code: str) -> bool:
         _failed(request, "enrol")
         return False
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    Token.objects.filter(user=user).delete()  # issued on the password alone
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     django_otp.login(request, device)
@@ -182,3 +187,38 @@ class SecondFactorMiddleware:
             )
         next_url = request.get_full_path() if request.method == "GET" else reverse("home")
         return HttpResponseRedirect(f"{target}?{urlencode({'next': next_url})}")
+
+
+# --- API tokens -------------------------------------------------------------------------
+
+
+def needs_code(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists() or is_required(user)
+
+
+class ObtainAuthTokenWithCode(ObtainAuthToken):
+    """``POST /api/v1/auth/token/``: username and password, and ``otp_code`` for users
+    with a second factor (a required one not yet enrolled: no token at all). Tokens
+    issued before enrolment are deleted when it is confirmed."""
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.serializer_class(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        if needs_code(user):
+            code = _clean(request.data.get("otp_code"))
+            ratelimit.check(
+                RATE_SCOPE, f"user:{user.pk}", message=gettext_lazy("Too many codes were tried.")
+            )
+            device = django_otp.match_token(user, code) if code else None
+            if device is None:
+                if code:
+                    record(AuditEvent.Kind.OTP_FAILED, actor=user, details={"action": "token"})
+                raise ValidationError(
+                    {"otp_code": [_("A current code from your authenticator app is required.")]}
+                )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+obtain_auth_token = ObtainAuthTokenWithCode.as_view()

@@ -4,9 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 
-from . import totp_views, views
+from . import totp, totp_views, views
 
 admin.site.site_header = _("Yuyao community governance portal")
 admin.site.site_title = _("Yuyao community governance portal")
@@ -30,7 +29,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/auth/token/", totp.obtain_auth_token, name="api-token"),
     path("api/v1/", include("grid.api.urls")),
     path("open311/v2/", include("grid.open311.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

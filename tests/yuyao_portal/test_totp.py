@@ -158,3 +158,25 @@ def test_code_attempts_are_rate_limited(world, client):
     statuses = [client.post(VERIFY, {"code": "000001"}).status_code for _ in range(6)]
     assert statuses[:5] == [400] * 5
     assert statuses[5] == 429
+
+
+def test_api_token_needs_the_code_of_a_second_factor(world, client):
+    from rest_framework.authtoken.models import Token
+
+    user = world.users["street_admin"]
+    old = Token.objects.create(user=user)
+    sign_in(client, "street_admin")
+    device = enrol(client, user)
+    assert not Token.objects.filter(key=old.key).exists()  # issued on the password alone
+    url = "/api/v1/auth/token/"
+    credentials = {"username": "street_admin", "password": PASSWORD}
+    response = client.post(url, credentials)
+    assert response.status_code == 400 and "otp_code" in response.json()
+    after_failure()
+    device.refresh_from_db()
+    while device.last_t >= int(time.time() - device.t0) // device.step:
+        time.sleep(0.5)
+    response = client.post(url, {**credentials, "otp_code": code(device)})
+    assert response.status_code == 200 and response.json()["token"]
+    # Without a second factor: the password alone, as before.
+    assert client.post(url, {"username": "grid_member", "password": PASSWORD}).status_code == 200
