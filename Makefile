@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1 PORTAL_DEMO=1
 
-.PHONY: run serve test test-browser install migrate seed lint format messages check-deploy bench clean
+.PHONY: run serve test test-browser install migrate seed lint format messages check-deploy bench clean \
+	backup-check test-nginx
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +62,19 @@ messages: install
 check-deploy: install
 	DJANGO_DEBUG=0 SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	  ALLOWED_HOSTS=portal.example.gov.cn $(PY) manage.py check --deploy --fail-level WARNING
+
+# The backup and restore drill (docs/deploy.md): dump the PostgreSQL database of
+# DATABASE_URL, restore it into a new database, compare every table's row count, drop
+# the copy. Needs pg_dump, pg_restore and psql.
+backup-check:
+	@test -n "$$DATABASE_URL" || { echo "backup-check: set DATABASE_URL=postgres://…" >&2; exit 2; }
+	bash scripts/backup_restore_check.sh
+
+# The sample nginx configuration (deploy/nginx.conf) checked by `nginx -t` with a
+# temporary self-signed certificate; nginx comes from apt when missing.
+test-nginx: install
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
+	$(PY) -m pytest tests/deploy -p no:cacheprovider
 
 clean:
 	rm -rf var/portal.sqlite3* var/demo-accounts.json var/static

@@ -110,6 +110,12 @@ NAV = [
         "roster", _("Import roster"), "grid:roster-import", NET_AUDIENCES, perm="grid.import_roster"
     ),
     NavItem("inbox", _("Inbox"), "grid:inbox", care=True),
+    NavItem(
+        "second-factor",
+        _("Second factor"),
+        "otp-state",
+        frozenset({Tier.COUNTY.value, Tier.STREET.value, DEPARTMENT}),
+    ),
     NavItem("admin", _("Admin"), "admin:index", staff_only=True),
 ]
 

@@ -62,6 +62,9 @@ class AuditEvent(models.Model):
         POST_CHANGE = "post_change", _("post changed")
         ROLE_CHANGE = "role_change", _("role permissions changed")
         EXPORT_PERSONAL_DATA = "export_personal_data", _("personal data exported")
+        OTP_ENROLLED = "otp_enrolled", _("second factor turned on")
+        OTP_DISABLED = "otp_disabled", _("second factor turned off")
+        OTP_FAILED = "otp_failed", _("wrong second-factor code")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     # Kept when the account is deleted: no database constraint, nothing cascades.

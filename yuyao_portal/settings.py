@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "grid",
     "volunteers",
     "negotiation",
@@ -73,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "yuyao_portal.middleware.NoStoreMiddleware",
     "yuyao_portal.audit.AuditMiddleware",
     "yuyao_portal.middleware.StaffIdleTimeoutMiddleware",
@@ -83,6 +86,8 @@ MIDDLEWARE = [
     "yuyao_portal.inputguard.InputGuardMiddleware",
     "yuyao_portal.ratelimit.RateLimitMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After the rate limits (a 429 on too many codes), before every view and admin.
+    "yuyao_portal.totp.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "yuyao_portal.urls"
@@ -191,6 +196,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "yuyao_portal.ratelimit.client_address"
 PORTAL_STAFF_IDLE_SECONDS = 30 * 60
+# Second factor (TOTP, yuyao_portal/totp.py): street and county staff may turn it on;
+# with this on, county admins must.
+PORTAL_REQUIRE_TOTP_COUNTY_ADMIN = env_bool("PORTAL_REQUIRE_TOTP_COUNTY_ADMIN", False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Yuyao portal")
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -297,6 +306,7 @@ PORTAL_RATE_LIMITS = {
     "verification-code:address": [(env_int("RATE_LIMIT_CODES_PER_ADDRESS", 20), 3600)],
     "request-submit": [(env_int("RATE_LIMIT_SUBMISSIONS_PER_HOUR", 20), 3600)],
     "open311-post": [(env_int("RATE_LIMIT_OPEN311_POSTS_PER_MINUTE", 60), 60)],
+    "otp-code": [(5, 300), (20, 3600)],
 }
 # Trusted reverse proxies in front of the portal (nginx: 1): the client address is then
 # taken from X-Forwarded-For, for rate limits and the audit trail.
@@ -306,6 +316,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # a load balancer checks nodes over HTTP
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

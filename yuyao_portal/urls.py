@@ -4,9 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 
-from . import views
+from . import totp, totp_views, views
 
 admin.site.site_header = _("Yuyao community governance portal")
 admin.site.site_title = _("Yuyao community governance portal")
@@ -16,6 +15,13 @@ urlpatterns = [
     path("", views.WorkbenchView.as_view(), name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/second-factor/", totp_views.OTPStateView.as_view(), name="otp-state"),
+    path("accounts/second-factor/enrol/", totp_views.OTPEnrolView.as_view(), name="otp-enrol"),
+    path("accounts/second-factor/verify/", totp_views.OTPVerifyView.as_view(), name="otp-verify"),
+    path(
+        "accounts/second-factor/disable/", totp_views.OTPDisableView.as_view(), name="otp-disable"
+    ),
+    path("healthz/", views.health, name="health"),
     path("accounts/care-mode/", views.CareModeView.as_view(), name="care-mode"),
     path("directory/buildings/", views.BuildingDirectoryView.as_view(), name="building-directory"),
     path("ui/", views.ComponentGuideView.as_view(), name="component-guide"),
@@ -23,7 +29,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/auth/token/", totp.obtain_auth_token, name="api-token"),
     path("api/v1/", include("grid.api.urls")),
     path("open311/v2/", include("grid.open311.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
