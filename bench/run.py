@@ -147,9 +147,12 @@ def prepare_data() -> None:
 
 def setup_django() -> None:
     os.environ.update(PORTAL_ENV)
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger("axes").setLevel(logging.WARNING)  # the personas' sessions
 
 
 # --- personas -------------------------------------------------------------------------------
@@ -440,6 +443,17 @@ def scenarios(p: dict) -> list[dict]:
         )
     )
 
+    rows.append(
+        run_scenario(
+            "queue API, first page, one connection",
+            queue,
+            None,
+            connections=1,
+            note="unloaded latency (one request at a time): the API side of the framework "
+            "overhead ratio",
+        )
+    )
+
     first = [request_line("GET", "/api/v1/requests/?page_size=50", admin_api)]
     cursor = deep_cursor(p["admin"], 20000)
     deep = [request_line("GET", cursor, admin_api)]
@@ -586,7 +600,7 @@ def timed(function, repeat: int) -> dict:
 
 
 def framework_overhead(p: dict, api_row: dict) -> dict:
-    """The queue API page (HTTP, gunicorn, p50 of the paced run) against the same SQL run
+    """The queue API page (HTTP, gunicorn, p50 with one connection) against the same SQL run
     with psycopg2 and the rows serialised by ``json.dumps``, in this process."""
     import psycopg2
     from django.db import connection
@@ -779,7 +793,7 @@ def main() -> None:
     finally:
         server.stop()
     say("ratios and memory (in-process)")
-    overhead = framework_overhead(p, rows[0])
+    overhead = framework_overhead(p, rows[2])
     usual = usual_way(p)
     export = export_memory(p)
     worst = max(rss) if rss else None
