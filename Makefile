@@ -5,8 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1 PORTAL_DEMO=1
 
-.PHONY: run serve test test-browser install migrate seed lint format messages check-deploy bench clean \
-	backup-check test-nginx
+.PHONY: run serve test test-browser install migrate seed lint format messages check-deploy bench \
+	bench-explain bench-roster clean backup-check test-nginx
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -80,5 +80,20 @@ clean:
 	rm -rf var/portal.sqlite3* var/demo-accounts.json var/static
 
 # Timing goals live in bench/ and run by hand, never as timed assertions in tests.
+# `make bench`: the county-scale suite (bench/run.py) against PostgreSQL and Redis on
+# 127.0.0.1 (BENCH_DATABASE_URL, BENCH_REDIS_URL to change); creates the database
+# yuyao_bench, migrates and generates the county when missing (about 20 minutes once),
+# serves the portal with gunicorn and drives it with wrk (installed from apt when
+# missing). BENCH_SCALE=street runs one street (database yuyao_bench_street).
+# Writes bench/results.json and prints the table.
 bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(PY) bench/run.py
+
+# The plans of each scenario's main query (after `make bench` has filled the database).
+bench-explain: install
+	$(PY) bench/explain.py
+
+# The roster import of 10,000 residents on SQLite (issue "People on the net").
+bench-roster: install
 	$(PY) bench/roster_import.py

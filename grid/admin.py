@@ -15,10 +15,11 @@ from .models import (
     Post,
     Resident,
     RolePermission,
+    ServiceRequest,
     Street,
     VerificationRequest,
 )
-from .scoped_admin import ScopedModelAdmin
+from .scoped_admin import EstimatedCountPaginator, ScopedModelAdmin
 
 
 @admin.register(Street)
@@ -193,6 +194,22 @@ class VerificationRequestAdmin(ReadOnlyMixin, ScopedModelAdmin):
     list_filter = ["state"]
     list_select_related = ["building"]
     exclude = ["phone"]
+
+
+@admin.register(ServiceRequest)
+class ServiceRequestAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    """Requests are read here; every step of the loop goes through the services (the
+    workbench and the API). Built for millions of rows: no full counts, an estimated
+    count of the unfiltered table, the filters on indexed columns."""
+
+    list_display = ["number", "category", "state", "level", "street", "community", "created_at"]
+    list_filter = ["state", "level", "handle_overdue", "street"]
+    list_select_related = ["category__parent", "street", "community"]
+    search_fields = ["=number"]
+    ordering = ["-created_at", "-id"]
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    exclude = ["reporter", "reporter_user"]
 
 
 @admin.register(PersonalDataAccess)

@@ -1,11 +1,39 @@
 """The scoped base class of Django admin. Every ModelAdmin of a scoped model uses it."""
 
 from django.contrib import admin, messages
-from django.db import transaction
+from django.core.paginator import Paginator
+from django.db import connections, transaction
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from .scoping import OutOfScope, filter_for_user, is_scoped, perm_name, verify_in_scope
+
+
+class EstimatedCountPaginator(Paginator):
+    """The admin's paginator for huge tables: the unfiltered table of a superuser is
+    counted from PostgreSQL's statistics (``pg_class.reltuples``) instead of a full
+    ``count(*)`` of millions of rows; any filtered or scoped list is counted exactly
+    (its count uses the index of its filter)."""
+
+    ESTIMATE_ABOVE = 100_000
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        query = getattr(queryset, "query", None)
+        if query is not None and not query.where and not query.distinct:
+            connection = connections[queryset.db]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                        [queryset.model._meta.db_table],
+                    )
+                    row = cursor.fetchone()
+                if row and row[0] > self.ESTIMATE_ABOVE:
+                    return row[0]
+        return super().count
 
 
 class ScopedModelAdmin(admin.ModelAdmin):

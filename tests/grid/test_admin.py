@@ -14,6 +14,7 @@ from grid.models import (
     PartyOrganization,
     Post,
     Resident,
+    ServiceRequest,
     Street,
     VerificationRequest,
 )
@@ -31,6 +32,7 @@ MODELS = [
     PartyMembership,
     Movement,
     VerificationRequest,
+    ServiceRequest,
 ]
 
 
@@ -150,3 +152,18 @@ def test_access_log_is_for_county_admins_and_read_only(world, client):
         == 403
     )
     assert PersonalDataAccess.objects.filter(pk=entry.pk).exists()
+
+
+def test_request_admin_is_read_only_and_counts_a_filtered_list_exactly(world, client):
+    from grid.scoped_admin import EstimatedCountPaginator
+
+    model_admin = admin.site._registry[ServiceRequest]
+    assert model_admin.paginator is EstimatedCountPaginator
+    assert model_admin.show_full_result_count is False
+    client.force_login(world.users["street_admin"])
+    response = client.get(_url(ServiceRequest, "changelist"))
+    assert response.status_code == 200
+    assert response.context["has_add_permission"] is False
+    scoped = ServiceRequest.objects.filter(street=world.streets[0])
+    # A filtered list is never estimated (only the whole table of a huge one is).
+    assert EstimatedCountPaginator(scoped, 50).count == scoped.count()
