@@ -164,16 +164,21 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A message taken by a worker that died with it (killed, its machine lost) goes back to
-# the queue after the visibility timeout: longer than any task runs (the drain and the
-# sweeps take seconds; no task is scheduled ahead with an ETA), far shorter than Redis'
-# default hour. Tasks are idempotent, so a redelivery never does anything twice.
+# the queue once its visibility timeout has passed (a worker looks when it starts and
+# every 100 s or so): longer than any task runs (the drain and the sweeps take seconds;
+# no task is scheduled ahead with an ETA), far shorter than the transport's default
+# hour. Tasks are idempotent, so a redelivery never does anything twice
+# (tests/faults/test_worker_killed.py).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600),
     "socket_connect_timeout": 3,
 }
-# Workers and beat wait for a Redis that is down (at start or later), however long.
+# Workers and beat wait for a Redis that is down (at start or later), however long. A
+# task running when the worker loses Redis cannot be acknowledged: it is cancelled and
+# redelivered (Celery 6's default).
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING too

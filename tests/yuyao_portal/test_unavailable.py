@@ -65,6 +65,7 @@ def test_the_message_is_translated():
 def test_a_submission_failing_midway_saves_nothing(world, monkeypatch):
     """The connection lost after the request row was written, before its timeline entry:
     a 503, and neither the request nor its outbox rows remain."""
+
     def lost(event):
         raise InterfaceError("connection already closed")
 
