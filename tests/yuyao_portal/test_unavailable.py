@@ -55,7 +55,7 @@ def test_another_error_stays_a_500(browser):
     assert browser.get("/broken/").status_code == 500
 
 
-def test_the_message_is_translated():
+def test_the_answer_is_in_the_users_language():
     client = Client(raise_request_exception=False)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     response = client.get("/api/v1/database-down/")
