@@ -6,7 +6,7 @@ PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1 PORTAL_DEMO=1
 
 .PHONY: run serve test test-browser install migrate seed lint format messages check-deploy bench \
-	bench-explain bench-roster clean backup-check test-nginx
+	bench-explain bench-roster clean backup-check test-nginx test-faults
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,14 @@ check-deploy: install
 backup-check:
 	@test -n "$$DATABASE_URL" || { echo "backup-check: set DATABASE_URL=postgres://…" >&2; exit 2; }
 	bash scripts/backup_restore_check.sh
+
+# The faults survived (tests/faults): Redis stopped while residents submit, a Celery
+# worker killed mid-task, PostgreSQL restarted under load. Each test brings up its own
+# PostgreSQL cluster (initdb; as the postgres user when run as root), redis-server,
+# gunicorn and Celery on free ports of 127.0.0.1, never the machine's own services.
+test-faults: install
+	env -u DATABASE_URL -u REDIS_URL -u DJANGO_SETTINGS_MODULE PORTAL_FAULTS=1 \
+	  $(PY) -m pytest -m faults tests/faults -p no:cacheprovider
 
 # The sample nginx configuration (deploy/nginx.conf) checked by `nginx -t` with a
 # temporary self-signed certificate; nginx comes from apt when missing.

@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -137,11 +137,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache and Celery: Redis with REDIS_URL, in-process otherwise.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # Fails open (yuyao_portal/cache.py): with Redis down, a miss after at most these
+    # timeouts, never an error page.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "yuyao_portal.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "yuyao"),
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("CACHE_CONNECT_TIMEOUT", 0.5),
+                "socket_timeout": env_float("CACHE_SOCKET_TIMEOUT", 1.0),
+            },
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -157,6 +163,22 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A message taken by a worker that died with it (killed, its machine lost) goes back to
+# the queue once its visibility timeout has passed (a worker looks when it starts and
+# every 100 s or so): longer than any task runs (the drain and the sweeps take seconds;
+# no task is scheduled ahead with an ETA), far shorter than the transport's default
+# hour. Tasks are idempotent, so a redelivery never does anything twice
+# (tests/faults/test_worker_killed.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600),
+    "socket_connect_timeout": 3,
+}
+# Workers and beat wait for a Redis that is down (at start or later), however long. A
+# task running when the worker loses Redis cannot be acknowledged: it is cancelled and
+# redelivered (Celery 6's default).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING too
@@ -165,9 +187,14 @@ CELERY_BEAT_SCHEDULE = {
     # Reminders before the time limits, overdue flags and notices after them.
     "sweep-deadlines": {"task": "grid.tasks.sweep_deadlines", "schedule": 300.0},
     # Notifications whose on-commit enqueue was lost (broker down) go out within a minute.
-    "drain-outbox": {"task": "grid.tasks.drain_outbox", "schedule": 60.0},
+    "drain-outbox": {
+        "task": "grid.tasks.drain_outbox",
+        "schedule": float(env_int("OUTBOX_DRAIN_SECONDS", 60)),
+    },
     "purge-audit-events": {"task": "yuyao_portal.tasks.purge_audit_events", "schedule": 86400.0},
 }
+# Text messages (grid/sms.py): the backend's dotted path; the default writes them to the log.
+PORTAL_SMS_BACKEND = env_str("PORTAL_SMS_BACKEND", "grid.sms.LogSMSBackend")
 
 AUTH_USER_MODEL = "yuyao_portal.User"
 AUTHENTICATION_BACKENDS = [

@@ -7,6 +7,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from . import totp, totp_views, views
 
+# A database out of reach for a moment is a 503 with a message, not a server error.
+handler500 = "yuyao_portal.errors.server_error"
+
 admin.site.site_header = _("Yuyao community governance portal")
 admin.site.site_title = _("Yuyao community governance portal")
 admin.site.index_title = _("Administration")

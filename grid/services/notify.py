@@ -332,11 +332,25 @@ def _claim(after_id: int, size: int) -> list[OutboxMessage]:
     return list(queryset[:size])
 
 
+def _one_batch(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """The inbox rows before the first text message, or that text message alone.
+
+    An inbox row is delivered by the transaction that marks it sent: all or nothing,
+    whatever happens to the worker. A text message leaves the database when the gateway
+    takes it, so each one is marked sent in a transaction of its own: a worker killed
+    mid-drain sends again at most the one message it was handing over, not the batch."""
+    for index, row in enumerate(rows):
+        if row.channel == Channel.SMS:
+            return rows[:index] or rows[:1]
+    return rows
+
+
 def _deliver_batch(after_id: int, size: int) -> tuple[int | None, int]:
-    """Deliver up to ``size`` pending rows after ``after_id`` in one transaction; the
-    rows are locked (skipped by a concurrent drain) until they are marked sent."""
+    """Deliver up to ``size`` pending rows after ``after_id`` in one transaction (a text
+    message in one of its own); the rows are locked (skipped by a concurrent drain)
+    until they are marked sent."""
     with transaction.atomic():
-        rows = _claim(after_id, size)
+        rows = _one_batch(_claim(after_id, size))
         if not rows:
             return None, 0
         request_ids = {r.payload.get("request_id") for r in rows if r.channel == Channel.INBOX}

@@ -205,6 +205,38 @@ def test_a_failing_sms_gateway_is_retried_then_given_up(world, first):
     assert not OutboxMessage.objects.filter(channel="inbox").exclude(state="sent").exists()
 
 
+class WorkerKilled(BaseException):
+    """A SIGKILL as the drain sees it: nothing after it runs, nothing commits."""
+
+
+class DyingSMSBackend:
+    """Takes messages; the worker dies while handing over the ``die_on``-th one."""
+
+    sent: list = []
+    die_on = 0
+
+    def send(self, phone, message):
+        if len(self.sent) + 1 == DyingSMSBackend.die_on:
+            DyingSMSBackend.die_on = 0
+            raise WorkerKilled
+        self.sent.append(phone)
+
+
+def test_a_drain_killed_midway_sends_no_text_message_twice(world):
+    phones = ["13800000001", "13800000002", "13800000003"]
+    services.notify(key="test:killed", kind="status", title="t", sms=[(None, p) for p in phones])
+    DyingSMSBackend.sent, DyingSMSBackend.die_on = [], 2
+    with override_settings(PORTAL_SMS_BACKEND="tests.grid.test_notify.DyingSMSBackend"):
+        with pytest.raises(WorkerKilled):
+            services.drain_outbox()
+        # Each text message is committed on its own: the first stays sent.
+        states = OutboxMessage.objects.filter(channel="sms").order_by("id")
+        assert list(states.values_list("state", flat=True)) == ["sent", "pending", "pending"]
+        services.drain_outbox()  # the task again, in a new worker
+    assert list(states.values_list("state", "attempts")) == [("sent", 1)] * 3
+    assert DyingSMSBackend.sent == phones  # each handed to the gateway once
+
+
 # --- deadlines -------------------------------------------------------------------------
 
 
