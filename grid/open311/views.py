@@ -164,7 +164,7 @@ class RequestListView(Open311View):
             elif data["status"] == {"closed"}:
                 queryset = queryset.filter(state__in=mapping.CLOSED_STATES)
         rows = queryset.order_by("-created_at", "-id")[:MAX_RESULTS]
-        return respond([mapping.service_request(r) for r in rows], fmt, **REQUESTS)
+        return respond(mapping.service_requests(rows), fmt, **REQUESTS)
 
     @open311_post_limit
     def post(self, request, fmt):
