@@ -228,10 +228,10 @@ class RequestDetailView(Open311View):
             raise BadInput(400, *form_errors(form))
         self.check_jurisdiction(form.cleaned_data)
         found = mapping.requests_queryset(self.key(form.cleaned_data)).filter(number=request_id)
-        row = found.first()
-        if row is None:
+        rows = mapping.service_requests(found.order_by("pk")[:1])
+        if not rows:
             raise BadInput(404, _("Service request %(id)s not found.") % {"id": request_id})
-        return respond([mapping.service_request(row)], fmt, **REQUESTS)
+        return respond(rows, fmt, **REQUESTS)
 
 
 class TokenView(Open311View):
