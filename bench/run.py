@@ -221,10 +221,12 @@ def personas() -> dict:
     community = Community.objects.get(pk=grid.community_id)
     member = User.objects.get(username=f"wg{grid.code}")
     admin = User.objects.get(username=f"jd{street.code}-1")
+    # Accounts of residents still living in the street (one who moved away may not
+    # submit: a 403 that would count as an error of the POST scenario).
     residents = list(
-        User.objects.filter(username__startswith=f"jm{street.code}", is_active=True).order_by(
-            "username"
-        )[:50]
+        User.objects.filter(
+            username__startswith=f"jm{street.code}", is_active=True, resident__state="living"
+        ).order_by("username")[:50]
     )
     if not residents:
         fail(f"no resident accounts jm{street.code}… in the generated data")
