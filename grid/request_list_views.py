@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
+from yuyao_portal.widgets import Select
+
 from . import services
 from .forms import check_date_range
 from .models import Category, Community, Grid, HandlingUnit, ReturnVisit, ServiceRequest, Street
@@ -39,6 +41,8 @@ PAGE_SIZE = 50
 class IdChoiceField(forms.ModelChoiceField):
     """A choice of an object by id that refuses anything but a sane id before asking
     the database (no overflow, no NUL byte)."""
+
+    widget = Select
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -70,6 +74,7 @@ class RequestFilterForm(forms.Form):
         label=gettext_lazy("State"),
         choices=[("", gettext_lazy("All states")), *State.choices],
         required=False,
+        widget=Select,
     )
     category = IdChoiceField(
         label=gettext_lazy("Category"), queryset=Category.objects.none(), required=False
@@ -82,6 +87,7 @@ class RequestFilterForm(forms.Form):
             ("no", gettext_lazy("No")),
         ],
         required=False,
+        widget=Select,
     )
     date_from = forms.DateField(
         label=gettext_lazy("Submitted from"),

@@ -23,7 +23,7 @@ from django.contrib.auth.backends import BaseBackend
 from django.core.cache import cache as django_cache
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Lookup, Q
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import NODE_TIERS, Tier, post_tier
@@ -33,6 +33,34 @@ ROLE_PERMISSIONS_CACHE_KEY = "grid:role-permissions:v1"
 
 
 # --- tier columns ----------------------------------------------------------------------
+
+
+@models.Field.register_lookup
+class InSubquery(Lookup):
+    """``column IN (subquery)``, written on PostgreSQL as ``column = ANY(ARRAY(subquery))``:
+    the subquery then runs once, before the scan, and its array is an index condition
+    that the planner can OR with the tier columns' indexes (a BitmapOr). A plain ``IN
+    (subquery)`` OR'ed with them is a filter: the planner must walk the whole table (at
+    county scale, a grid member's list read every request in ``created_at`` order until
+    it found 50 of their grid's). Other databases get the plain ``IN``."""
+
+    lookup_name = "in_subquery"
+
+    def get_prep_lookup(self):
+        return self.rhs
+
+    def _sides(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return lhs, rhs, (*lhs_params, *rhs_params)
+
+    def as_sql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} IN {rhs}", params
+
+    def as_postgresql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", params
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -292,7 +320,7 @@ def scope_filter(user, model, action: str, perm: str | None = None) -> Q | None:
         granted = grant_model.objects.filter(permission__codename=codename, **owner).values(
             "content_object_id"
         )
-        condition |= Q(pk__in=granted)
+        condition |= Q(pk__in_subquery=granted)
     return condition
 
 

@@ -207,6 +207,8 @@ class ServiceRequest(TierScoped):
             models.Index(fields=["grid", "state", "due_handle_at"], name="request_grid_queue"),
             models.Index(fields=["community", "state", "created_at"], name="request_comm_list"),
             models.Index(fields=["street", "state", "created_at"], name="request_street_list"),
+            # A community's requests in a time window, whatever their state (Open311).
+            models.Index(fields=["community", "created_at"], name="request_comm_created"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -164,7 +164,7 @@ class RequestListView(Open311View):
             elif data["status"] == {"closed"}:
                 queryset = queryset.filter(state__in=mapping.CLOSED_STATES)
         rows = queryset.order_by("-created_at", "-id")[:MAX_RESULTS]
-        return respond([mapping.service_request(r) for r in rows], fmt, **REQUESTS)
+        return respond(mapping.service_requests(rows), fmt, **REQUESTS)
 
     @open311_post_limit
     def post(self, request, fmt):
@@ -228,10 +228,10 @@ class RequestDetailView(Open311View):
             raise BadInput(400, *form_errors(form))
         self.check_jurisdiction(form.cleaned_data)
         found = mapping.requests_queryset(self.key(form.cleaned_data)).filter(number=request_id)
-        row = found.first()
-        if row is None:
+        rows = mapping.service_requests(found.order_by("pk")[:1])
+        if not rows:
             raise BadInput(404, _("Service request %(id)s not found.") % {"id": request_id})
-        return respond([mapping.service_request(row)], fmt, **REQUESTS)
+        return respond(rows, fmt, **REQUESTS)
 
 
 class TokenView(Open311View):

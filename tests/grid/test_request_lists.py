@@ -271,6 +271,34 @@ def test_the_api_list_query_count_is_the_same_for_5_and_50_rows(world, api_clien
     assert counts[0] == counts[1]
 
 
+def test_the_api_list_rows_are_what_the_serializer_writes(world, api_client, spread):
+    """The list is written from plain rows (``ServiceRequestRows``): the same JSON as
+    ``ServiceRequestSerializer`` on the model, a request without a reporter and a
+    dispatched, overdue, rated one included."""
+    from grid.api.requests import ServiceRequestSerializer
+
+    ServiceRequest.objects.filter(pk=spread["own"].pk).update(
+        reporter=None, rating=4, closed_at=at(3, 15), is_public=True
+    )
+    api_client.force_authenticate(world.user("street_admin"))
+    listed_rows = api_client.get(API).json()["results"]
+    objects = ServiceRequest.objects.select_related("category__parent", "reporter").in_bulk(
+        [row["id"] for row in listed_rows]
+    )
+    expected = [ServiceRequestSerializer(objects[row["id"]]).data for row in listed_rows]
+    assert len(listed_rows) == 3
+    assert listed_rows == [json_roundtrip(item) for item in expected]
+    assert any(row["reporter_name"] == "" for row in listed_rows)
+
+
+def json_roundtrip(data):
+    import json
+
+    from rest_framework.utils.encoders import JSONEncoder
+
+    return json.loads(json.dumps(data, cls=JSONEncoder))
+
+
 # --- the export ------------------------------------------------------------------------
 
 
