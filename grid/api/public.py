@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from .. import services
 from ..models import ServiceRequest
 from ..request_list_views import public_requests
+from .errors import api_exception
 
 
 class PublicRequestSerializer(serializers.ModelSerializer):
@@ -78,6 +79,6 @@ class SupportView(APIView):
         try:
             services.support_request(user=request.user, request=item)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from exc
+            raise api_exception(exc) from exc
         count = item.supports.count()
         return Response({"id": item.pk, "support_count": count}, status=status.HTTP_201_CREATED)
