@@ -94,7 +94,8 @@ def _masked_outside_requests(schemas, requests):
         if name in requests:
             continue
         for prop in component.get("properties", {}).values():
-            if prop.get("x-masked"):
+            variants = [prop, *prop.get("oneOf", []), *prop.get("anyOf", [])]
+            if any(variant.get("x-masked") for variant in variants):
                 for key in ("pattern", "oneOf", "anyOf", "minLength"):
                     prop.pop(key, None)
                 prop["type"] = "string"
@@ -114,6 +115,10 @@ def _refusals():
             "InvalidInput",
         ),
         "413": (_("The request is too large."), "Refusal"),
+        "415": (
+            _("The body is not in a media type this operation takes (JSON; photos as form data)."),
+            "Refusal",
+        ),
         "422": (
             _(
                 "The input matches the schema but a rule refuses it (an id of nothing the "

@@ -4,8 +4,9 @@ filter neither costs a query nor tells whether an unseen node exists."""
 import django_filters as filters
 from django import forms
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
-from yuyao_portal.apiinput import query_errors
+from yuyao_portal.apiinput import RULE, query_errors
 
 from ..models import Building, Community, Grid, HandlingUnit, PartyOrganization, Post, Street
 
@@ -27,7 +28,14 @@ class StrictFilterSet(filters.FilterSet):
         for name, messages in query_errors(self.data, kinds).items():
             for message in messages:
                 self.form.add_error(name, message)
-        return valid and not self.form.errors
+        errors = self.form.errors.as_data()
+        if errors and all(e.code == RULE for found in errors.values() for e in found):
+            # well-formed values that a rule refuses (a date range): a 422
+            raise serializers.ValidationError(
+                {name: [" ".join(e.messages) for e in found] for name, found in errors.items()},
+                code=RULE,
+            )
+        return valid and not errors
 
 
 class StreetFilter(StrictFilterSet):

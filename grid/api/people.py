@@ -224,7 +224,7 @@ class ResidentViewSet(NoStoreMixin, ScopedModelViewSet):
         resident = self.get_object()
         context = self.get_serializer_context()
         raw = request.query_params.get("reveal", "")
-        if raw and not REVEAL_FORMAT.match(raw.replace(" ", "")):
+        if "reveal" in request.query_params and not REVEAL_FORMAT.match(raw.replace(" ", "")):
             raise serializers.ValidationError(
                 {"reveal": [_("Only the ID number and the phone can be revealed.")]}
             )

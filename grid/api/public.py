@@ -4,6 +4,7 @@ support of one of them (我也遇到)."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -48,6 +49,11 @@ class PublicRequestSerializer(serializers.ModelSerializer):
         return obj.reporter_user_id == self.context["request"].user.pk
 
 
+class SupportedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    support_count = serializers.IntegerField()
+
+
 def _community_of(user):
     community_id = services.resident_community_id(user)
     if community_id is None:
@@ -72,6 +78,7 @@ class SupportView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = None
 
+    @extend_schema(request=None, responses={201: SupportedSerializer})
     def post(self, request, pk):
         item = ServiceRequest.objects.public_in(_community_of(request.user)).filter(pk=pk).first()
         if item is None:

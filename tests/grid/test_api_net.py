@@ -140,7 +140,7 @@ def test_model_rules_are_validation_errors(world, api_client):
         "community": community.pk,
     }
     response = api_client.post("/api/v1/posts/", wrong_tier, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 422
 
 
 @pytest.mark.parametrize(

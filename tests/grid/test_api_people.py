@@ -283,9 +283,11 @@ def test_verification_flow_through_the_api(world, api_client):
     # Deciding twice is refused.
     api_client.force_authenticate(world.user("grid_member"))
     response = api_client.post(
-        f"/api/v1/verification-requests/{applicant_request.pk}/decline/", {"reason": "x"}
+        f"/api/v1/verification-requests/{applicant_request.pk}/decline/",
+        {"reason": "x"},
+        format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
 
 
 def test_a_resident_asks_for_a_household_and_is_declined(world, api_client):
@@ -332,7 +334,9 @@ def test_a_resident_asks_for_a_household_and_is_declined(world, api_client):
     )
     assert response.status_code == 422  # nobody of that name in the room
     response = api_client.post(
-        f"/api/v1/verification-requests/{request_id}/decline/", {"reason": "查无此人"}
+        f"/api/v1/verification-requests/{request_id}/decline/",
+        {"reason": "查无此人"},
+        format="json",
     )
     assert response.status_code == 200 and response.json()["state"] == "declined"
 

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-REFUSALS = {"400", "401", "403", "404", "409", "413", "422", "429"}
+REFUSALS = {"400", "401", "403", "404", "409", "413", "415", "422", "429"}
 
 
 @pytest.fixture(scope="module")
