@@ -5,8 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1 PORTAL_DEMO=1
 
-.PHONY: run serve test test-browser install migrate seed lint format messages check-deploy bench \
-	bench-explain bench-roster clean backup-check test-nginx test-faults
+.PHONY: run serve test test-browser test-fuzz install migrate seed lint format messages check-deploy \
+	bench bench-explain bench-roster clean backup-check test-nginx test-faults
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ test-browser: install
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@fc-list :lang=zh 2>/dev/null | grep -q . || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; }
 	$(PY) -m pytest -m browser tests/browser -p no:cacheprovider
+
+# API fuzzing (tests/fuzz): schemathesis on /api/schema/ for every operation as a county
+# admin, a grid member, a resident and anonymously, with all its checks; a bounded,
+# seeded number of examples per operation (tests/fuzz/schemathesis.toml), on SQLite.
+test-fuzz: install
+	$(PY) -m pytest -m fuzz tests/fuzz -p no:cacheprovider
 
 lint: install
 	$(VENV)/bin/ruff check .

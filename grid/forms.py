@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from yuyao_portal.apiinput import RULE
+
 from .pii import validate_phone
 
 
@@ -138,6 +140,10 @@ def check_date_range(form, start, end, start_field, end_field):
     """Dates within 2000–2100, the end not before the start; errors on the form."""
     for name, value in ((start_field, start), (end_field, end)):
         if value is not None and not EARLIEST <= value <= LATEST:
-            form.add_error(name, _("Give a date between 2000 and 2100."))
+            form.add_error(
+                name, ValidationError(_("Give a date between 2000 and 2100."), code=RULE)
+            )
     if start and end and end < start:
-        form.add_error(end_field, _("The end date is before the start date."))
+        form.add_error(
+            end_field, ValidationError(_("The end date is before the start date."), code=RULE)
+        )

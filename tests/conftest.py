@@ -55,3 +55,19 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+def _fuzz_wanted(config) -> bool:
+    import os
+
+    return "fuzz" in (config.getoption("markexpr", "") or "") or os.environ.get(
+        "PORTAL_FUZZ", ""
+    ) not in ("", "0")
+
+
+def pytest_ignore_collect(collection_path, config):
+    """The fuzz suite (tests/fuzz, minutes long) runs only when asked for: ``-m fuzz``
+    (``make test-fuzz``) or ``PORTAL_FUZZ=1``."""
+    if collection_path.name == "fuzz" and collection_path.parent.name == "tests":
+        return None if _fuzz_wanted(config) else True
+    return None

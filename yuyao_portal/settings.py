@@ -286,6 +286,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
+    "EXCEPTION_HANDLER": "grid.api.errors.exception_handler",
+    # JSON bodies; the views that take photos add multipart/form-data themselves.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Yuyao community governance portal API",
@@ -297,12 +300,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "OAS_VERSION": "3.1.0",
     "ENUM_NAME_OVERRIDES": {
         "ResidentStateEnum": "grid.models.people.Resident.State",
         "VerificationStateEnum": "grid.models.people.VerificationRequest.State",
         "RequestStateEnum": "grid.models.requests.ServiceRequest.State",
         "RequestPhotoStageEnum": "grid.models.photos.RequestPhoto.Stage",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "yuyao_portal.openapi.add_refusals",
+    ],
 }
 
 # Security headers (ASVS, MLPS). Content-Security-Policy allows only the portal itself.

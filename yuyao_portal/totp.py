@@ -26,14 +26,17 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 from grid.permissions import Role, Tier
 
 from . import ratelimit
+from .apiinput import StrictInputMixin
 from .audit import record
 from .models import AuditEvent
 
@@ -196,14 +199,38 @@ def needs_code(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists() or is_required(user)
 
 
+class TokenRequestSerializer(StrictInputMixin, AuthTokenSerializer):
+    otp_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=16,
+        help_text=gettext_lazy("The current code of the authenticator app, when one is set up."),
+    )
+
+
+class BadCredentials(APIException):
+    """Wrong credentials or second-factor code: a 401 (``{"detail": ...}``)."""
+
+    status_code = 401
+    default_code = "authentication_failed"
+    auth_header = "Token"
+
+
 class ObtainAuthTokenWithCode(ObtainAuthToken):
     """``POST /api/v1/auth/token/``: username and password, and ``otp_code`` for users
     with a second factor (a required one not yet enrolled: no token at all). Tokens
-    issued before enrolment are deleted when it is confirmed."""
+    issued before enrolment are deleted when it is confirmed. Wrong credentials or a
+    wrong or missing code: a 401."""
+
+    serializer_class = TokenRequestSerializer
 
     def post(self, request, *args, **kwargs):
         serializer = self.serializer_class(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            codes = serializer.errors.get("non_field_errors", [])
+            if any(getattr(e, "code", None) == "authorization" for e in codes):
+                raise BadCredentials(str(codes[0]))
+            raise ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
         if needs_code(user):
             code = _clean(request.data.get("otp_code"))
@@ -214,9 +241,8 @@ class ObtainAuthTokenWithCode(ObtainAuthToken):
             if device is None:
                 if code:
                     record(AuditEvent.Kind.OTP_FAILED, actor=user, details={"action": "token"})
-                raise ValidationError(
-                    {"otp_code": [_("A current code from your authenticator app is required.")]}
-                )
+                message = _("A current code from your authenticator app is required.")
+                raise BadCredentials({"detail": message, "otp_code": [message]})
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

@@ -14,6 +14,8 @@ admin.site.site_header = _("Yuyao community governance portal")
 admin.site.site_title = _("Yuyao community governance portal")
 admin.site.index_title = _("Administration")
 
+handler404 = "yuyao_portal.views.not_found"
+
 urlpatterns = [
     path("", views.WorkbenchView.as_view(), name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),

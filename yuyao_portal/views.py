@@ -65,6 +65,19 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+def not_found(request, exception=None):
+    """The 404 page; under /api/ the API's refusal body (``{"detail": ...}``), as
+    documented in the schema, for a path no route matches."""
+    from django.utils.translation import gettext
+    from django.views.defaults import page_not_found
+
+    from .refusal import refuse, wants_json
+
+    if wants_json(request):
+        return refuse(request, 404, gettext("Not found."))
+    return page_not_found(request, exception)
+
+
 def safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(

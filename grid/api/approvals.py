@@ -1,16 +1,18 @@
 """The API of transfers (转办) and of the applications the tier above decides: extension
 (延期), return (回退) and suspension (缓办)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from yuyao_portal.apiinput import StrictInputMixin
+
 from .. import services
 from ..models import HandlingUnit, RequestApplication, ServiceRequest
 from ..models.approvals import EXTENSION_MAX_DAYS, REASON_MAX_LENGTH
+from .errors import api_exception
 
 Kind = RequestApplication.Kind
 
@@ -43,14 +45,14 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TransferSerializer(serializers.Serializer):
+class TransferSerializer(StrictInputMixin, serializers.Serializer):
     unit = serializers.PrimaryKeyRelatedField(
         queryset=HandlingUnit.objects.all(), help_text=_("The handling unit asked to take it.")
     )
     reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
-class ApplySerializer(serializers.Serializer):
+class ApplySerializer(StrictInputMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=[Kind.EXTENSION, Kind.RETURN, Kind.SUSPENSION])
     reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
     days = serializers.IntegerField(
@@ -65,17 +67,12 @@ class ApplySerializer(serializers.Serializer):
     )
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(StrictInputMixin, serializers.Serializer):
     decision = serializers.ChoiceField(
         choices=["approve", "refuse", "withdraw", "accept", "return"],
         help_text=_("approve, refuse or withdraw; for a transfer, accept or return."),
     )
     note = serializers.CharField(max_length=REASON_MAX_LENGTH, required=False, allow_blank=True)
-
-
-def _django_errors(exc):
-    detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-    return serializers.ValidationError(detail)
 
 
 class RequestApprovalActions:
@@ -112,7 +109,7 @@ class RequestApplicationViewSet(
     is found only through a request the caller may see (else 404)."""
 
     serializer_class = ApplicationSerializer
-    lookup_value_regex = "[0-9]{1,18}"
+    lookup_value_regex = "[1-9][0-9]{0,17}"
     filter_backends = []
 
     def _visible(self):
@@ -123,7 +120,7 @@ class RequestApplicationViewSet(
         if self.action == "list":
             request_id = self.request.query_params.get("request", "")
             if request_id:
-                if not request_id.isdigit() or len(request_id) > 18:
+                if not request_id.isdigit() or len(request_id) > 18 or int(request_id) < 1:
                     raise serializers.ValidationError({"request": _("Give a request id.")})
                 queryset = self._visible().filter(request_id=int(request_id))
             else:
@@ -139,7 +136,11 @@ class RequestApplicationViewSet(
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("request", int, description=_("Every application of this request"))
+            OpenApiParameter(
+                "request",
+                {"type": "integer", "minimum": 1, "maximum": 10**18 - 1},
+                description=_("Every application of this request"),
+            )
         ]
     )
     def list(self, request, *args, **kwargs):
@@ -162,6 +163,4 @@ class RequestApplicationViewSet(
         return Response(ApplicationSerializer(decided).data)
 
     def handle_exception(self, exc):
-        if isinstance(exc, DjangoValidationError):
-            exc = _django_errors(exc)
-        return super().handle_exception(exc)
+        return super().handle_exception(api_exception(exc))

@@ -2,23 +2,70 @@
 filter neither costs a query nor tells whether an unseen node exists."""
 
 import django_filters as filters
+from django import forms
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from yuyao_portal.apiinput import RULE, query_errors
 
 from ..models import Building, Community, Grid, HandlingUnit, PartyOrganization, Post, Street
 
 
-class StreetFilter(filters.FilterSet):
+class StrictFilterSet(filters.FilterSet):
+    """Query parameters as the schema documents them (``query_errors``): each given
+    once, not empty unless a text, yes/no as true or false; a 400 otherwise."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        kinds = {
+            name: "text"
+            if isinstance(f, filters.CharFilter)
+            else "boolean"
+            if isinstance(f, filters.BooleanFilter)
+            else "value"
+            for name, f in self.filters.items()
+        }
+        for name, messages in query_errors(self.data, kinds).items():
+            for message in messages:
+                self.form.add_error(name, message)
+        errors = self.form.errors.as_data()
+        if errors and all(e.code == RULE for found in errors.values() for e in found):
+            # well-formed values that a rule refuses (a date range): a 422
+            raise serializers.ValidationError(
+                {name: [" ".join(e.messages) for e in found] for name, found in errors.items()},
+                code=RULE,
+            )
+        return valid and not errors
+
+
+class StreetFilter(StrictFilterSet):
     class Meta:
         model = Street
         fields = {"kind": ["exact"], "code": ["exact", "startswith"]}
 
 
+ID_MAX = 2**62
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": ID_MAX})
+class IdFilter(filters.NumberFilter):
+    """A whole-number id from 1 (documented as such in the schema)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(*args, **kwargs)
+
+
 def id_filter(name):
     """A filter on a node or object id: no lookup, so it neither costs a query nor tells
     whether an unseen object exists."""
-    return filters.NumberFilter(field_name=f"{name}_id", min_value=1, max_value=2**62)
+    return IdFilter(field_name=f"{name}_id")
 
 
-class CommunityFilter(filters.FilterSet):
+class CommunityFilter(StrictFilterSet):
     street = id_filter("street")
 
     class Meta:
@@ -26,7 +73,7 @@ class CommunityFilter(filters.FilterSet):
         fields = {"kind": ["exact"], "code": ["exact", "startswith"]}
 
 
-class GridFilter(filters.FilterSet):
+class GridFilter(StrictFilterSet):
     street = id_filter("street")
     community = id_filter("community")
 
@@ -35,7 +82,7 @@ class GridFilter(filters.FilterSet):
         fields = {"code": ["exact", "startswith"]}
 
 
-class BuildingFilter(filters.FilterSet):
+class BuildingFilter(StrictFilterSet):
     street = id_filter("street")
     community = id_filter("community")
     grid = id_filter("grid")
@@ -45,7 +92,7 @@ class BuildingFilter(filters.FilterSet):
         fields = {"code": ["exact", "startswith"]}
 
 
-class TierFilterSet(filters.FilterSet):
+class TierFilterSet(StrictFilterSet):
     """Filters by the tier columns every scoped model carries."""
 
     street = id_filter("street")

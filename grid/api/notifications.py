@@ -6,6 +6,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from yuyao_portal.apiinput import StrictInputMixin
+
 from .. import services
 from ..models import Notification
 
@@ -29,7 +31,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MarkReadSerializer(serializers.Serializer):
+class MarkReadSerializer(StrictInputMixin, serializers.Serializer):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         required=False,
@@ -43,6 +45,9 @@ class MarkedSerializer(serializers.Serializer):
     unread = serializers.IntegerField()
 
 
+UNREAD_VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The caller's own notifications, newest first (``?unread=1``: only the unread)."""
 
@@ -54,8 +59,12 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         queryset = Notification.objects.filter(user_id=self.request.user.pk).order_by(
             "-created_at", "-id"
         )
-        if self.request.query_params.get("unread") in ("1", "true"):
-            queryset = queryset.filter(read_at__isnull=True)
+        unread = self.request.query_params.getlist("unread")
+        if unread:
+            if len(unread) > 1 or unread[0] not in UNREAD_VALUES:
+                raise serializers.ValidationError({"unread": [_("Give true or false.")]})
+            if UNREAD_VALUES[unread[0]]:
+                queryset = queryset.filter(read_at__isnull=True)
         return queryset
 
     @extend_schema(

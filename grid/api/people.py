@@ -2,14 +2,19 @@
 unless the caller asks to reveal them (``?reveal=id_number,phone`` on one resident),
 holds the reveal permission there, and the reveal is logged."""
 
+import re
+
 import django_filters as filters
+from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
+
+from yuyao_portal.apiinput import StrictInputMixin
+from yuyao_portal.pagination import PortalCursorPagination
 
 from .. import services
 from ..models import (
@@ -21,9 +26,18 @@ from ..models import (
     Resident,
     VerificationRequest,
 )
-from ..pii import mask_id_number, mask_phone, validate_phone
+from ..pii import mask_id_number, mask_phone
+from .errors import rule_error
 from .filters import TierFilterSet, id_filter
 from .scoped import ScopedModelSerializer, ScopedModelViewSet
+
+# The formats, as patterns the schema documents (grid.pii checks the same).
+PHONE_FORMAT = RegexValidator(
+    r"^1[3-9][0-9]{9}$", _("A mobile number has 11 digits and starts with 13 to 19.")
+)
+ID_NUMBER_FORMAT = RegexValidator(
+    r"^[0-9]{17}[0-9Xx]$", _("An ID number has 17 digits and a final digit or X.")
+)
 
 
 class NoStoreMixin:
@@ -35,10 +49,7 @@ class NoStoreMixin:
         return response
 
 
-class ResidentCursor(CursorPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class ResidentCursor(PortalCursorPagination):
     ordering = "id"
 
 
@@ -46,6 +57,8 @@ class ResidentCursor(CursorPagination):
     {
         "type": "string",
         "description": "Masked (330281********1234 or 138****5678) unless revealed.",
+        # whole (and checked against its pattern) on input, masked on output
+        "x-masked": True,
     }
 )
 class MaskedCharField(serializers.CharField):
@@ -90,8 +103,17 @@ class HouseholdSerializer(ScopedModelSerializer):
         read_only_fields = ["grid", "community", "street"]
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 99})
+class UnitFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=99, **kwargs)
+
+
 class HouseholdFilter(TierFilterSet):
     tag = filters.CharFilter(field_name="tags__code")
+    unit = UnitFilter()
 
     class Meta:
         model = Household
@@ -113,9 +135,11 @@ class HouseholdViewSet(NoStoreMixin, ScopedModelViewSet):
 
 
 class ResidentSerializer(ScopedModelSerializer):
-    id_number = MaskedCharField(max_length=18, help_text=_("Masked unless revealed."))
+    id_number = MaskedCharField(
+        max_length=18, help_text=_("Masked unless revealed."), validators=[ID_NUMBER_FORMAT]
+    )
     phone = MaskedCharField(
-        max_length=11, required=False, allow_blank=True, validators=[validate_phone]
+        max_length=11, required=False, allow_blank=True, validators=[PHONE_FORMAT]
     )
     household_label = serializers.CharField(source="household.__str__", read_only=True)
 
@@ -148,15 +172,15 @@ class ResidentSerializer(ScopedModelSerializer):
 
         value = normalize_id_number(value)
         try:
-            validate_id_number(value)
+            validate_id_number(value)  # the format is the schema's; the date and check digit
         except Exception as exc:  # a Django ValidationError with its message
-            raise serializers.ValidationError(list(getattr(exc, "messages", [str(exc)]))) from exc
+            raise rule_error(list(getattr(exc, "messages", [str(exc)]))) from exc
         duplicate = Resident.objects.filter(id_number=value)
         if self.instance is not None:
             duplicate = duplicate.exclude(pk=self.instance.pk)
         if duplicate.exists():
             raise serializers.ValidationError(
-                _("A resident with this ID number is already registered.")
+                _("A resident with this ID number is already registered."), code="unique"
             )
         return value
 
@@ -175,9 +199,10 @@ class ResidentFilter(TierFilterSet):
         return queryset.search(value)
 
 
+REVEAL_FORMAT = re.compile(r"^(id_number|phone)(,(id_number|phone))*$")
 REVEAL = OpenApiParameter(
     "reveal",
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": REVEAL_FORMAT.pattern},
     description="Comma-separated fields to show whole (id_number, phone); logged, needs the "
     "reveal permission on this resident.",
 )
@@ -198,7 +223,12 @@ class ResidentViewSet(NoStoreMixin, ScopedModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         resident = self.get_object()
         context = self.get_serializer_context()
-        wanted = [f for f in request.query_params.get("reveal", "").split(",") if f.strip()]
+        raw = request.query_params.get("reveal", "")
+        if "reveal" in request.query_params and not REVEAL_FORMAT.match(raw.replace(" ", "")):
+            raise serializers.ValidationError(
+                {"reveal": [_("Only the ID number and the phone can be revealed.")]}
+            )
+        wanted = [f for f in raw.split(",") if f.strip()]
         if wanted:
             context["revealed"] = services.reveal_personal_data(
                 user=request.user,
@@ -321,7 +351,7 @@ class MovementViewSet(NoStoreMixin, ScopedModelViewSet):
 
 
 class VerificationRequestSerializer(ScopedModelSerializer):
-    phone = MaskedCharField(max_length=11, validators=[validate_phone])
+    phone = MaskedCharField(max_length=11, validators=[PHONE_FORMAT])
     building = serializers.PrimaryKeyRelatedField(queryset=Building.objects.all())
     building_name = serializers.CharField(source="building.name", read_only=True)
 
@@ -348,7 +378,7 @@ class VerificationRequestSerializer(ScopedModelSerializer):
         return attrs  # the services check requests and decisions
 
 
-class ConfirmSerializer(serializers.Serializer):
+class ConfirmSerializer(StrictInputMixin, serializers.Serializer):
     resident = serializers.PrimaryKeyRelatedField(
         queryset=Resident.objects.all(), required=False, allow_null=True
     )
@@ -361,7 +391,7 @@ class ConfirmSerializer(serializers.Serializer):
         return fields
 
 
-class DeclineSerializer(serializers.Serializer):
+class DeclineSerializer(StrictInputMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 

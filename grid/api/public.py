@@ -4,6 +4,7 @@ support of one of them (我也遇到)."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 from .. import services
 from ..models import ServiceRequest
 from ..request_list_views import public_requests
+from .errors import api_exception
 
 
 class PublicRequestSerializer(serializers.ModelSerializer):
@@ -47,6 +49,11 @@ class PublicRequestSerializer(serializers.ModelSerializer):
         return obj.reporter_user_id == self.context["request"].user.pk
 
 
+class SupportedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    support_count = serializers.IntegerField()
+
+
 def _community_of(user):
     community_id = services.resident_community_id(user)
     if community_id is None:
@@ -71,6 +78,7 @@ class SupportView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = None
 
+    @extend_schema(request=None, responses={201: SupportedSerializer})
     def post(self, request, pk):
         item = ServiceRequest.objects.public_in(_community_of(request.user)).filter(pk=pk).first()
         if item is None:
@@ -78,6 +86,6 @@ class SupportView(APIView):
         try:
             services.support_request(user=request.user, request=item)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from exc
+            raise api_exception(exc) from exc
         count = item.supports.count()
         return Response({"id": item.pk, "support_count": count}, status=status.HTTP_201_CREATED)

@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
-from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from yuyao_portal.apiinput import StrictInputMixin, query_errors
+from yuyao_portal.pagination import PortalCursorPagination
 from yuyao_portal.ratelimit import submission_limit
 
 from .. import services
@@ -33,7 +34,8 @@ from ..models import (
 from ..scoping import restrict_related_choices
 from ..services.photos import prepare_photos
 from .approvals import RequestApprovalActions
-from .filters import TierFilterSet
+from .errors import rule_error
+from .filters import IdFilter, TierFilterSet
 from .scoped import ScopedModelSerializer, ScopedModelViewSet
 
 
@@ -204,7 +206,7 @@ def photos_field():
     )
 
 
-class SubmitSerializer(serializers.Serializer):
+class SubmitSerializer(StrictInputMixin, serializers.Serializer):
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
     description = serializers.CharField(max_length=4000)
     building = serializers.PrimaryKeyRelatedField(
@@ -234,13 +236,13 @@ class SubmitJSONSerializer(SubmitSerializer):
     photos = None
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(StrictInputMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
     result = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
 
-class HandleSerializer(serializers.Serializer):
+class HandleSerializer(StrictInputMixin, serializers.Serializer):
     result = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     photos = photos_field()
 
@@ -249,7 +251,7 @@ class HandleJSONSerializer(HandleSerializer):
     photos = None
 
 
-class DispatchSerializer(serializers.Serializer):
+class DispatchSerializer(StrictInputMixin, serializers.Serializer):
     handler_unit = serializers.PrimaryKeyRelatedField(
         queryset=HandlingUnit.objects.all(), required=False, allow_null=True
     )
@@ -261,7 +263,7 @@ class DispatchSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
 
-class DuplicateSerializer(serializers.Serializer):
+class DuplicateSerializer(StrictInputMixin, serializers.Serializer):
     original = serializers.PrimaryKeyRelatedField(queryset=ServiceRequest.objects.all())
 
     def get_fields(self):
@@ -270,7 +272,7 @@ class DuplicateSerializer(serializers.Serializer):
         return fields
 
 
-class RatingSerializer(serializers.Serializer):
+class RatingSerializer(StrictInputMixin, serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
@@ -280,13 +282,67 @@ class KpiQuerySerializer(serializers.Serializer):
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
 
+    def to_internal_value(self, data):
+        errors = query_errors(data, dict.fromkeys(self.fields, "value"))
+        if errors:
+            raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
     def validate(self, attrs):
         today = timezone.localdate()
         attrs.setdefault("date_to", today)
         attrs.setdefault("date_from", attrs["date_to"] - datetime.timedelta(days=365))
         if attrs["date_from"] > attrs["date_to"]:
-            raise serializers.ValidationError(_("The start date is after the end date."))
+            raise rule_error(_("The start date is after the end date."))
         return attrs
+
+
+KPI_COUNTS = [
+    "received",
+    "accepted",
+    "closed",
+    "closed_on_time",
+    "registered_on_time",
+    "reworked",
+    "rated",
+    "satisfied",
+    "overdue_open",
+    "extended",
+    "returned",
+    "suspended",
+]
+KPI_RATES = [
+    "closure_rate",
+    "on_time_closure_rate",
+    "response_rate",
+    "rework_rate",
+    "satisfaction_rate",
+    "extension_rate",
+    "avg_handling_hours",
+]
+
+
+class KpiCountsSerializer(serializers.Serializer):
+    """The counts, the rates (percent; null without a base) and the average handling
+    time in hours (null without handled requests)."""
+
+    def get_fields(self):
+        fields = {name: serializers.IntegerField() for name in KPI_COUNTS}
+        fields.update({name: serializers.FloatField(allow_null=True) for name in KPI_RATES})
+        return fields
+
+
+class KpiNodeSerializer(KpiCountsSerializer):
+    def get_fields(self):
+        return {"node_id": serializers.IntegerField(allow_null=True), **super().get_fields()}
+
+
+class KpiSerializer(serializers.Serializer):
+    tier = serializers.ChoiceField(choices=["street", "community", "grid"])
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    total = KpiCountsSerializer()
+    nodes = KpiNodeSerializer(many=True)
 
 
 class ServiceRequestFilterForm(forms.Form):
@@ -306,10 +362,10 @@ class ServiceRequestFilter(TierFilterSet):
     """The filters of the request lists; the logic is ``ServiceRequestQuerySet.filtered``
     (shared with the workbench page and the Excel export)."""
 
-    category = filters.NumberFilter(method="shared", min_value=1, max_value=2**62)
+    category = IdFilter(method="shared")
     created_after = filters.DateFilter(method="shared")
     created_before = filters.DateFilter(method="shared")
-    handler_unit = filters.NumberFilter(method="shared", min_value=1, max_value=2**62)
+    handler_unit = IdFilter(method="shared")
     overdue = filters.ChoiceFilter(
         method="shared", choices=[("true", _("Overdue")), ("false", _("Not overdue"))]
     )
@@ -328,19 +384,10 @@ class ServiceRequestFilter(TierFilterSet):
         return queryset.filtered(**{name: value})
 
 
-class RequestCursorPagination(CursorPagination):
-    """Cursor paging of the big request list, newest first; a tampered cursor is a 400."""
+class RequestCursorPagination(PortalCursorPagination):
+    """Cursor paging of the big request list, newest first."""
 
     ordering = ("-created_at", "-id")
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-    def decode_cursor(self, request):
-        try:
-            return super().decode_cursor(request)
-        except NotFound as exc:
-            raise serializers.ValidationError({"cursor": [self.invalid_cursor_message]}) from exc
 
 
 class SignedIn(permissions.BasePermission):
@@ -364,6 +411,14 @@ class ServiceRequestViewSet(RequestApprovalActions, ScopedModelViewSet):
     ordering_fields = ["created_at"]
     ordering = ["-created_at", "-id"]
     http_method_names = ["get", "post", "head", "options"]
+
+    def get_parsers(self):
+        # Photos come as multipart/form-data when submitting and handling; every other
+        # step takes JSON only.
+        action = getattr(self, "action", None) or self.action_map.get(self.request.method.lower())
+        if action in {"create", "handle"}:
+            return [JSONParser(), MultiPartParser()]
+        return super().get_parsers()
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -417,8 +472,8 @@ class ServiceRequestViewSet(RequestApprovalActions, ScopedModelViewSet):
         obj = self.get_object()
         return self._answer(function(user=self.request.user, request=obj, **extra))
 
-    @extend_schema(parameters=[KpiQuerySerializer])
-    @action(detail=False, methods=["get"])
+    @extend_schema(parameters=[KpiQuerySerializer], responses=KpiSerializer)
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def kpis(self, request):
         """Received, closure, on-time closure, response, rework and satisfaction rates per
         node of a tier, for requests received in a date range, within the caller's scope."""
@@ -443,6 +498,7 @@ class ServiceRequestViewSet(RequestApprovalActions, ScopedModelViewSet):
 
     @action(detail=True, methods=["post"])
     def register(self, request, pk=None):
+        self._input()  # no field is needed, but a body is checked like any other
         return self._step(services.register_request)
 
     @action(detail=True, methods=["post"])
@@ -459,6 +515,7 @@ class ServiceRequestViewSet(RequestApprovalActions, ScopedModelViewSet):
 
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
+        self._input()
         return self._step(services.start_request)
 
     @extend_schema(

@@ -7,7 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, viewsets
 
+from yuyao_portal.apiinput import StrictInputMixin
+
 from ..scoping import filter_for_user, perm_name, restrict_related_choices, verify_in_scope
+from .errors import StateConflict, api_exception, rule_error
 
 METHOD_ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
 
@@ -31,7 +34,7 @@ class ScopedPermission(permissions.BasePermission):
         return request.user.has_perm(perm_name(type(obj), action), obj)
 
 
-class ScopedModelSerializer(serializers.ModelSerializer):
+class ScopedModelSerializer(StrictInputMixin, serializers.ModelSerializer):
     """Related choices limited to what the user may see; the model's own validation
     (``clean`` and constraints) run before anything is saved."""
 
@@ -55,7 +58,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             candidate.clean()
             candidate.validate_constraints()
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(
+            raise rule_error(
                 exc.message_dict if hasattr(exc, "error_dict") else exc.messages
             ) from exc
         return attrs
@@ -67,7 +70,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     scoped_model = None
     permission_classes = [ScopedPermission]
-    lookup_value_regex = "[0-9]{1,18}"
+    lookup_value_regex = "[1-9][0-9]{0,17}"  # an id as written by the API: no leading 0
 
     def get_queryset(self):
         return filter_for_user(super().get_queryset(), self.request.user, "view")
@@ -84,23 +87,19 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
                 obj = serializer.save()
                 verify_in_scope(self.request.user, obj, action)
         except IntegrityError as exc:
-            raise serializers.ValidationError(_("This conflicts with an existing record.")) from exc
+            raise StateConflict(_("This conflicts with an existing record.")) from exc
 
     def perform_destroy(self, instance):
         try:
             with transaction.atomic():
                 instance.delete()
         except IntegrityError as exc:
-            raise serializers.ValidationError(
-                _("This record is still in use and cannot be deleted.")
-            ) from exc
+            raise StateConflict(_("This record is still in use and cannot be deleted.")) from exc
 
     def handle_exception(self, exc):
-        # A business rule refused in a service is a 400 with its message.
-        if isinstance(exc, DjangoValidationError):
-            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            exc = serializers.ValidationError(detail)
-        return super().handle_exception(exc)
+        # A business rule refused in a service: a 400 with its message, a 409 for a
+        # state conflict.
+        return super().handle_exception(api_exception(exc))
 
     @classmethod
     def as_view(cls, actions=None, **initkwargs):

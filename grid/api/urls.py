@@ -29,7 +29,7 @@ urlpatterns = router.urls + [
         r"^public-requests/$", public.PublicRequestListView.as_view(), name="public-request-list"
     ),
     re_path(
-        r"^requests/(?P<pk>[0-9]{1,18})/support/$",
+        r"^requests/(?P<pk>[1-9][0-9]{0,17})/support/$",
         public.SupportView.as_view(),
         name="request-support",
     ),

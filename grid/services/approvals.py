@@ -29,6 +29,7 @@ from ..models import (
 from ..models.approvals import EXTENSION_MAX_DAYS, REASON_MAX_LENGTH, SUSPENSION_MAX_DAYS
 from ..permissions import TIER_ORDER, Role, Tier
 from ..scoping import holding_tiers, holdings, role_permissions, tier_column
+from .errors import Conflict
 from .notify import notify
 from .requests import (
     CHANGE,
@@ -212,15 +213,17 @@ def _note(text):
 
 def _no_pending(request):
     if request.applications.filter(state=AppState.PENDING).exists():
-        _refuse(_("This request already has a pending application; wait for its decision."))
+        raise Conflict(_("This request already has a pending application; wait for its decision."))
 
 
 def _create(**fields) -> RequestApplication:
     try:
         with transaction.atomic():
             return RequestApplication.objects.create(**fields)
-    except IntegrityError:
-        _refuse(_("This request already has a pending application; wait for its decision."))
+    except IntegrityError as exc:
+        raise Conflict(
+            _("This request already has a pending application; wait for its decision.")
+        ) from exc
 
 
 def _grant_view(request, users):
@@ -258,7 +261,7 @@ def _lock(application):
 
 def _expect_pending(application):
     if application.state != AppState.PENDING:
-        _refuse(
+        raise Conflict(
             _("This application is already %(state)s.")
             % {"state": application.get_state_display().lower()}
         )
@@ -418,7 +421,7 @@ def apply_for(
                 }
             )
         if request.suspended_until and request.suspended_until > timezone.now():
-            _refuse(_("This request is already suspended."))
+            raise Conflict(_("This request is already suspended."))
         fields["resume_on"] = resume_on
         detail = _("until %(date)s") % {"date": resume_on.isoformat()}
     else:

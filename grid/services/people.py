@@ -23,6 +23,7 @@ from ..models import (
 from ..pii import validate_phone
 from ..scoping import forget_holdings, verify_in_scope
 from ..sms import send_sms
+from .errors import Conflict
 
 REVEALABLE = {
     "id_number": PersonalDataAccess.Field.ID_NUMBER,
@@ -85,13 +86,13 @@ def record_movement(
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date cannot be in the future.")})
     if resident.state == Resident.State.DECEASED:
-        raise ValidationError(_("This resident is recorded as deceased."))
+        raise Conflict(_("This resident is recorded as deceased."))
     movement = Movement(resident=resident, kind=kind, date=date, note=note, recorded_by=user)
     if kind in (Movement.Kind.MOVE_IN, Movement.Kind.TRANSFER):
         if to_household is None:
             raise ValidationError({"to_household": _("Choose the household moved into.")})
         if kind == Movement.Kind.MOVE_IN and resident.state == Resident.State.LIVING:
-            raise ValidationError(_("This resident already lives here: record a move instead."))
+            raise Conflict(_("This resident already lives here: record a move instead."))
         if to_household.pk == resident.household_id and resident.state == Resident.State.LIVING:
             raise ValidationError({"to_household": _("The resident already lives there.")})
         movement.from_household_id = resident.household_id
@@ -100,7 +101,7 @@ def record_movement(
         resident.state = Resident.State.LIVING
     elif kind in (Movement.Kind.MOVE_OUT, Movement.Kind.DEATH):
         if resident.state != Resident.State.LIVING:
-            raise ValidationError(_("This resident no longer lives here."))
+            raise Conflict(_("This resident no longer lives here."))
         movement.from_household_id = resident.household_id
         resident.state = (
             Resident.State.MOVED_OUT if kind == Movement.Kind.MOVE_OUT else Resident.State.DECEASED
@@ -192,11 +193,11 @@ def request_household_verification(
 ) -> VerificationRequest:
     """A resident account asks to be linked to its household."""
     if Resident.objects.filter(user=user).exists():
-        raise ValidationError(_("Your account is already linked to a household."))
+        raise Conflict(_("Your account is already linked to a household."))
     if VerificationRequest.objects.filter(
         user=user, state=VerificationRequest.State.PENDING
     ).exists():
-        raise ValidationError(_("You already have a request waiting for confirmation."))
+        raise Conflict(_("You already have a request waiting for confirmation."))
     if unit > building.units:
         raise ValidationError(
             {"unit": _("This building has %(units)s units.") % {"units": building.units}}
@@ -233,7 +234,7 @@ def confirm_household_verification(*, user, request: VerificationRequest, reside
     request = VerificationRequest.objects.select_for_update().get(pk=request.pk)
     _require(user, "grid.change_verificationrequest", request)
     if request.state != VerificationRequest.State.PENDING:
-        raise ValidationError(_("This request has already been decided."))
+        raise Conflict(_("This request has already been decided."))
     candidates = roster_matches(request)
     if resident is None:
         matches = list(candidates[:2])
@@ -265,7 +266,7 @@ def decline_household_verification(*, user, request: VerificationRequest, reason
     request = VerificationRequest.objects.select_for_update().get(pk=request.pk)
     _require(user, "grid.change_verificationrequest", request)
     if request.state != VerificationRequest.State.PENDING:
-        raise ValidationError(_("This request has already been decided."))
+        raise Conflict(_("This request has already been decided."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the request is declined.")})
     request.state = VerificationRequest.State.DECLINED

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ..models import RequestSupport, Resident, ServiceRequest
+from .errors import Conflict
 
 
 def resident_community_id(user) -> int | None:
@@ -30,11 +31,11 @@ def support_request(*, user, request: ServiceRequest) -> RequestSupport:
     if not request.is_public or request.community_id != community_id:
         raise PermissionDenied(_("Only public requests of your community can be supported."))
     if request.state not in ServiceRequest.OPEN_STATES:
-        raise ValidationError(_("This request is no longer open."))
+        raise Conflict(_("This request is no longer open."))
     if request.reporter_user_id == user.pk:
         raise ValidationError(_("This is your own request."))
     try:
         with transaction.atomic():
             return RequestSupport.objects.create(request=request, user=user)
     except IntegrityError as exc:
-        raise ValidationError(_("You already support this request.")) from exc
+        raise Conflict(_("You already support this request.")) from exc

@@ -22,6 +22,7 @@ from ..models import (
 from ..permissions import TIER_ORDER, Role, Tier
 from ..scoping import holding_tiers
 from ..workcalendar import WorkCalendar
+from .errors import Conflict
 from .photos import Stage as PhotoStage
 from .photos import attach_step_photos, prepare_photos
 
@@ -61,7 +62,7 @@ def _locked(request) -> ServiceRequest:
 
 def _expect(request, *states):
     if request.state not in states:
-        _refuse(
+        raise Conflict(
             _("This cannot be done to a request that is %(state)s.")
             % {"state": request.get_state_display()}
         )

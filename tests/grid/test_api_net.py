@@ -103,7 +103,7 @@ def test_related_choices_outside_scope_are_rejected(world, api_client):
     other_grid = world.grids[2]  # second community
     payload = {"code": other_grid.code + "050", "name": "x", "address": "x", "grid": other_grid.pk}
     response = api_client.post("/api/v1/buildings/", payload, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 422  # valid input, but not a grid the caller holds
     assert "grid" in response.json()
     assert not Building.objects.filter(code=other_grid.code + "050").exists()
 
@@ -130,17 +130,17 @@ def test_model_rules_are_validation_errors(world, api_client):
     community = world.communities[0]
     bad_code = {"code": "330281999999001", "name": "x", "community": community.pk}
     response = api_client.post("/api/v1/grids/", bad_code, format="json")
-    assert response.status_code == 400 and "code" in response.json()
+    assert response.status_code == 422 and "code" in response.json()
     second_branch = {"name": "x", "kind": "grid_branch", "grid": world.grids[0].pk}
     response = api_client.post("/api/v1/party-organisations/", second_branch, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 422
     wrong_tier = {
         "user": world.users["outsider"].pk,
         "role": "grid_member",
         "community": community.pk,
     }
     response = api_client.post("/api/v1/posts/", wrong_tier, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 422
 
 
 @pytest.mark.parametrize(
@@ -176,7 +176,8 @@ def test_bad_write_input_never_500(world, api_client):
         {"code": grid.code + "096", "name": "x", "address": "x", "grid": grid.pk, "units": 0},
     ):
         response = api_client.post("/api/v1/buildings/", payload, format="json")
-        assert response.status_code == 400, (payload, response.content)
+        expected = 409 if payload["name"] == "dup" else 400  # a duplicate code: a conflict
+        assert response.status_code == expected, (payload, response.content)
     assert not Building.objects.filter(
         code__in=[grid.code + s for s in ("099", "098", "097", "096")]
     ).exists()
@@ -185,7 +186,7 @@ def test_bad_write_input_never_500(world, api_client):
 def test_deleting_a_node_in_use_is_a_clear_error(world, api_client):
     api_client.force_authenticate(world.user("county_admin"))
     response = api_client.delete(f"/api/v1/grids/{world.grids[0].pk}/")
-    assert response.status_code == 400
+    assert response.status_code == 409 and response.json()["detail"]
     assert Grid.objects.filter(pk=world.grids[0].pk).exists()
 
 
@@ -243,4 +244,4 @@ def test_token_authentication(world, api_client):
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert _ids(api_client.get("/api/v1/grids/")) == {world.grids[0].pk}
     bad = api_client.post("/api/v1/auth/token/", {"username": "grid_member", "password": "x"})
-    assert bad.status_code == 400
+    assert bad.status_code == 401 and bad.json()["detail"]

@@ -154,18 +154,18 @@ def test_grid_member_adds_a_household_and_resident(world, api_client):
 
 
 @pytest.mark.parametrize(
-    "field, value",
+    "field, value, status",
     [
-        ("id_number", "330281199001011234"),  # wrong check digit
-        ("id_number", "33028119901301123X"),  # month 13
-        ("id_number", "3302811990"),
-        ("phone", "12345678901"),
-        ("phone", "1380013800"),
-        ("name", "x\x00y"),
-        ("birth_date", "1990-02-30"),
+        ("id_number", "330281199001011234", 422),  # wrong check digit: the format is right
+        ("id_number", "33028119901301123X", 422),  # month 13
+        ("id_number", "3302811990", 400),
+        ("phone", "12345678901", 400),
+        ("phone", "1380013800", 400),
+        ("name", "x\x00y", 400),
+        ("birth_date", "1990-02-30", 400),
     ],
 )
-def test_bad_resident_input_is_a_clear_400(world, api_client, field, value):
+def test_bad_resident_input_is_a_clear_refusal(world, api_client, field, value, status):
     api_client.force_authenticate(world.user("grid_member"))
     payload = {
         "household": world.households[0].pk,
@@ -178,7 +178,7 @@ def test_bad_resident_input_is_a_clear_400(world, api_client, field, value):
     }
     before = Resident.objects.count()
     response = api_client.post("/api/v1/residents/", payload, format="json")
-    assert response.status_code == 400
+    assert response.status_code == status
     # a NUL is refused by the input guard before the serializer: one message, "detail"
     assert field in response.json() or ("\x00" in value and response.json()["detail"])
     assert Resident.objects.count() == before
@@ -194,7 +194,7 @@ def test_duplicate_id_number_is_refused(world, api_client):
         "id_number": world.residents[0].id_number,
     }
     response = api_client.post("/api/v1/residents/", payload, format="json")
-    assert response.status_code == 400 and "id_number" in response.json()
+    assert response.status_code == 409 and "id_number" in response.json()
 
 
 def test_household_in_another_grid_is_not_a_choice(world, api_client):
@@ -204,7 +204,7 @@ def test_household_in_another_grid_is_not_a_choice(world, api_client):
         {"building": world.buildings[4].pk, "unit": 1, "room": "909"},
         format="json",
     )
-    assert response.status_code == 400 and "building" in response.json()
+    assert response.status_code == 422 and "building" in response.json()
 
 
 def test_movements_change_state_and_keep_history(world, api_client):
@@ -242,7 +242,7 @@ def test_movements_change_state_and_keep_history(world, api_client):
         {"resident": resident.pk, "kind": "move_out", "date": "2026-02-02"},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 409 and response.json()["detail"]
     assert Movement.objects.filter(resident=resident).count() == 2
     # Residents are never deleted.
     assert api_client.delete(f"/api/v1/residents/{resident.pk}/").status_code in (403, 405)
@@ -257,7 +257,7 @@ def test_future_movement_is_refused(world, api_client):
         {"resident": world.residents[1].pk, "kind": "death", "date": future},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
 
 
 def test_verification_flow_through_the_api(world, api_client):
@@ -283,9 +283,11 @@ def test_verification_flow_through_the_api(world, api_client):
     # Deciding twice is refused.
     api_client.force_authenticate(world.user("grid_member"))
     response = api_client.post(
-        f"/api/v1/verification-requests/{applicant_request.pk}/decline/", {"reason": "x"}
+        f"/api/v1/verification-requests/{applicant_request.pk}/decline/",
+        {"reason": "x"},
+        format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
 
 
 def test_a_resident_asks_for_a_household_and_is_declined(world, api_client):
@@ -317,7 +319,7 @@ def test_a_resident_asks_for_a_household_and_is_declined(world, api_client):
         },
         format="json",
     )
-    assert again.status_code == 400
+    assert again.status_code == 409
     # The grid member of another grid cannot decide it; its own can.
     api_client.force_authenticate(world.user("grid_member"))
     assert (
@@ -330,9 +332,11 @@ def test_a_resident_asks_for_a_household_and_is_declined(world, api_client):
     response = api_client.post(
         f"/api/v1/verification-requests/{request_id}/confirm/", {}, format="json"
     )
-    assert response.status_code == 400  # nobody of that name in the room
+    assert response.status_code == 422  # nobody of that name in the room
     response = api_client.post(
-        f"/api/v1/verification-requests/{request_id}/decline/", {"reason": "查无此人"}
+        f"/api/v1/verification-requests/{request_id}/decline/",
+        {"reason": "查无此人"},
+        format="json",
     )
     assert response.status_code == 200 and response.json()["state"] == "declined"
 

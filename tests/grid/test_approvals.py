@@ -163,7 +163,7 @@ def test_the_transfer_loop_through_the_api(world, api_client):
         == 400
     )
     bad = _post(api_client, member, f"{base}/transfer/", {"unit": 999999, "reason": "x"})
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert (
         _post(api_client, staff, f"{base}/transfer/", {"unit": world.units[0].pk, "reason": "x"})
     ).status_code == 404  # the unit does not see the request yet
@@ -203,7 +203,7 @@ def test_the_transfer_loop_through_the_api(world, api_client):
     assert detail["state"] == "dispatched" and detail["handler_unit"] == world.units[0].pk
     assert (
         _post(api_client, world.user("unit_staff"), decide, {"decision": "accept"}).status_code
-        == 400
+        == 409  # already decided
     )
 
 
@@ -250,7 +250,7 @@ def test_a_grid_member_cannot_approve_their_own_extension(world, api_client):
     assert [
         a["kind"] for a in api_client.get("/api/v1/request-applications/").json()["results"]
     ] == ["extension"]
-    assert _post(api_client, worker, decide, {"decision": "refuse"}).status_code == 400
+    assert _post(api_client, worker, decide, {"decision": "refuse"}).status_code == 422
     response = _post(api_client, worker, decide, {"decision": "refuse", "note": "期限足够"})
     assert response.json()["state"] == "refused"
     assert _snapshot(request) == before
@@ -283,12 +283,12 @@ def test_a_second_pending_application_is_refused(world, api_client):
     )
     assert first.status_code == 201
     second = _post(api_client, staff, f"{base}/apply/", {"kind": "return", "reason": "b"})
-    assert second.status_code == 400
+    assert second.status_code == 409
     member = world.user("grid_member")
     third = _post(
         api_client, member, f"{base}/transfer/", {"unit": world.units[4].pk, "reason": "c"}
     )
-    assert third.status_code == 400
+    assert third.status_code == 422
     assert RequestApplication.objects.filter(request=request).count() == 1
     # The database holds it too.
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -316,13 +316,14 @@ def test_a_second_pending_application_is_refused(world, api_client):
         {"kind": "holiday", "reason": "x"},
     ],
 )
-def test_bad_applications_are_clear_400s(world, api_client, payload):
+def test_bad_applications_are_clear_refusals(world, api_client, payload):
     request = _dispatched_to_unit(world)
     before = _snapshot(request)
     response = _post(
         api_client, world.user("unit_staff"), f"/api/v1/requests/{request.pk}/apply/", payload
     )
-    assert response.status_code == 400, response.content
+    # 400: not the schema's input; 422: the schema's, refused by a rule (a date, the days)
+    assert response.status_code in (400, 422), response.content
     assert _snapshot(request) == before
     assert not RequestApplication.objects.exists()
 

@@ -164,10 +164,10 @@ BAD = {
 
 
 @pytest.mark.parametrize("case", list(BAD))
-def test_a_bad_photo_is_a_clear_400_and_nothing_is_created(world, api_client, media_root, case):
+def test_a_bad_photo_is_a_clear_422_and_nothing_is_created(world, api_client, media_root, case):
     makers, message = BAD[case]
     response = _submit_api(api_client, world.user("resident"), [make() for make in makers])
-    assert response.status_code == 400, response.content
+    assert response.status_code == 422, response.content  # a file, but not a photo we take
     assert message in " ".join(response.json()["photos"])
     assert ServiceRequest.objects.count() == 1  # the world's own request only
     assert not RequestPhoto.objects.exists() and not media_files(media_root)
@@ -230,7 +230,7 @@ def test_a_bad_result_photo_leaves_the_request_in_progress(world, client, api_cl
         {"result": "已清运", "photos": [upload(_truncated_jpeg())]},
         format="multipart",
     )
-    assert response.status_code == 400 and "第1张照片" in response.json()["photos"][0]
+    assert response.status_code == 422 and "第1张照片" in response.json()["photos"][0]
     item.refresh_from_db()
     assert item.state == "in_progress" and not item.photos.exists()
     response = api_client.post(

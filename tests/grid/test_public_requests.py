@@ -145,7 +145,7 @@ def test_the_api_lists_and_supports(world, api_client, neighbours):
     url = f"/api/v1/requests/{public.pk}/support/"
     response = api_client.post(url)
     assert response.status_code == 201 and response.json()["support_count"] == 1
-    assert api_client.post(url).status_code == 400
+    assert api_client.post(url).status_code == 409
     assert api_client.get("/api/v1/public-requests/").json()["results"][0]["supported"]
     api_client.force_authenticate(neighbours["far"])
     assert api_client.post(url).status_code == 404

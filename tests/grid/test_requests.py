@@ -132,7 +132,7 @@ def test_escalated_request_is_handled_by_the_street(world, api_client):
         world.user("community_worker"),
         world.user("street_admin"),
     )
-    assert _post(api_client, member, f"{base}/escalate/").status_code == 400  # a reason is needed
+    assert _post(api_client, member, f"{base}/escalate/").status_code == 422  # a reason is needed
     assert (
         _post(api_client, member, f"{base}/escalate/", {"reason": "网格无法处理"}).json()["level"]
         == "community"
@@ -145,7 +145,7 @@ def test_escalated_request_is_handled_by_the_street(world, api_client):
     )
     assert _post(api_client, worker, f"{base}/register/").status_code == 403
     assert _post(api_client, street, f"{base}/register/").json()["state"] == "registered"
-    assert _post(api_client, street, f"{base}/escalate/", {"reason": "x"}).status_code == 400
+    assert _post(api_client, street, f"{base}/escalate/", {"reason": "x"}).status_code == 422
 
 
 def test_the_escalated_street_level_loop_through_the_api(world, api_client):
@@ -213,7 +213,7 @@ def test_illegal_transitions_are_refused_and_change_nothing(world, api_client, s
     before = ServiceRequest.objects.filter(pk=request.pk).values().get()
     user = world.user("resident" if step == "evaluate" else "grid_member")
     response = _post(api_client, user, f"/api/v1/requests/{request.pk}/{step}/", data)
-    assert response.status_code == 400, response.content
+    assert response.status_code == 409, response.content
     assert ServiceRequest.objects.filter(pk=request.pk).values().get() == before
     assert RequestEvent.objects.filter(request=request).count() == 1
 
@@ -221,16 +221,16 @@ def test_illegal_transitions_are_refused_and_change_nothing(world, api_client, s
 def test_bad_submissions_are_clear_400s(world, api_client):
     resident = world.user("resident")
     parent = Category.objects.get(code="environment")
-    cases = [
-        {"category": parent.pk, "description": "x"},
-        {"category": 99999, "description": "x"},
-        {"category": _rubbish().pk, "description": ""},
-        {"category": _rubbish().pk, "description": "x" * 4001},
-        {"category": _rubbish().pk, "description": "x", "building": world.buildings[4].pk},
+    cases = [  # 400: not the schema's input; 422: the schema's, refused by a rule
+        ({"category": parent.pk, "description": "x"}, 422),
+        ({"category": 99999, "description": "x"}, 422),
+        ({"category": _rubbish().pk, "description": ""}, 400),
+        ({"category": _rubbish().pk, "description": "x" * 4001}, 400),
+        ({"category": _rubbish().pk, "description": "x", "building": world.buildings[4].pk}, 422),
     ]
-    for payload in cases:
+    for payload, status in cases:
         response = _post(api_client, resident, "/api/v1/requests/", payload)
-        assert response.status_code == 400, (payload, response.content)
+        assert response.status_code == status, (payload, response.content)
     assert ServiceRequest.objects.count() == 1
 
 
@@ -262,7 +262,7 @@ def test_grid_member_records_a_request_on_a_residents_behalf(world, api_client):
         "/api/v1/requests/",
         {"category": _rubbish().pk, "description": "x", "reporter": other.pk},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
 
 
 def test_residents_see_only_their_own_requests(world, api_client):
@@ -323,14 +323,14 @@ def test_kpis_per_community_through_the_api(world, api_client):
     # The other street sees nothing of it.
     api_client.force_authenticate(world.user("other_street_admin"))
     assert api_client.get("/api/v1/requests/kpis/").json()["total"]["received"] == 0
-    # Bad input is a 400.
+    # Bad input is refused.
     api_client.force_authenticate(world.user("street_admin"))
-    for bad in (
-        {"tier": "planet"},
-        {"date_from": "2026-13-01"},
-        {"date_from": "2026-05-02", "date_to": "2026-05-01"},
+    for bad, status in (
+        ({"tier": "planet"}, 400),
+        ({"date_from": "2026-13-01"}, 400),
+        ({"date_from": "2026-05-02", "date_to": "2026-05-01"}, 422),  # a rule across fields
     ):
-        assert api_client.get("/api/v1/requests/kpis/", bad).status_code == 400
+        assert api_client.get("/api/v1/requests/kpis/", bad).status_code == status
 
 
 def test_the_overdue_task_runs_and_is_scheduled(world, settings):

@@ -171,7 +171,7 @@ def test_api_token_needs_the_code_of_a_second_factor(world, client):
     url = "/api/v1/auth/token/"
     credentials = {"username": "street_admin", "password": PASSWORD}
     response = client.post(url, credentials)
-    assert response.status_code == 400 and "otp_code" in response.json()
+    assert response.status_code == 401 and "otp_code" in response.json()
     after_failure()
     device.refresh_from_db()
     while device.last_t >= int(time.time() - device.t0) // device.step:
