@@ -55,14 +55,7 @@ def floor_ms(sql: str, n: int) -> float:
 
     conn = psycopg2.connect(run.DB_URL)
     conn.set_session(readonly=True, autocommit=True)
-
-    def floor():
-        with conn.cursor() as cur:
-            cur.execute(sql)
-            names = [c.name for c in cur.description]
-            rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-        return json.dumps(rows, default=str)
-
+    floor = run.floor_of(conn, sql)
     floor()
     times = []
     for _ in range(n):

@@ -636,6 +636,19 @@ def timed(function, repeat: int) -> dict:
     return spread(times)
 
 
+def floor_of(conn, sql: str):
+    """The floor of the overhead ratio: ``sql`` through psycopg2, rows as dicts, json.dumps."""
+
+    def floor():
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            names = [c.name for c in cur.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        return json.dumps(rows, default=str)
+
+    return floor
+
+
 def framework_overhead(p: dict, api_row: dict) -> dict:
     """The queue API page (HTTP, gunicorn, p50 with one connection) against the same SQL run
     with psycopg2 and the rows serialised by ``json.dumps``, in this process."""
@@ -659,14 +672,7 @@ def framework_overhead(p: dict, api_row: dict) -> dict:
     sql = main[-1]
     conn = psycopg2.connect(DB_URL)
     conn.set_session(readonly=True, autocommit=True)
-
-    def floor():
-        with conn.cursor() as cur:
-            cur.execute(sql)
-            names = [c.name for c in cur.description]
-            rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-        return json.dumps(rows, default=str)
-
+    floor = floor_of(conn, sql)
     floor()  # warm-up
     floor_ms = timed(floor, 200)
     conn.close()
