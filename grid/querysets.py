@@ -240,6 +240,18 @@ def _rate(part, whole):
     return round(100.0 * part / whole, 2) if whole else None
 
 
+# The names ``with_rates`` adds to the counts of ``kpi_counts`` (the API documents both).
+KPI_RATES = (
+    "closure_rate",
+    "on_time_closure_rate",
+    "response_rate",
+    "rework_rate",
+    "satisfaction_rate",
+    "extension_rate",
+    "avg_handling_hours",
+)
+
+
 def with_rates(counts: dict) -> dict:
     """Add the rates (percent, or None without a base) to KPI counts."""
     counts.update(
