@@ -19,7 +19,7 @@ from .models import (
     Street,
     VerificationRequest,
 )
-from .scoped_admin import EstimatedCountPaginator, ScopedModelAdmin
+from .scoped_admin import EstimatedCountPaginator, ReadOnlyMixin, ScopedModelAdmin
 
 
 @admin.register(Street)
@@ -93,19 +93,6 @@ class RolePermissionAdmin(admin.ModelAdmin):
 
 
 # --- people ------------------------------------------------------------------------------
-
-
-class ReadOnlyMixin:
-    """Records that only services write (movements, decisions) are read here."""
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(HouseholdTag)

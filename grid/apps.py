@@ -7,4 +7,5 @@ class GridConfig(AppConfig):
     verbose_name = _("The net")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        # The tasks are registered with Celery before any service enqueues one by name.
+        from . import signals, tasks  # noqa: F401

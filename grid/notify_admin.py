@@ -4,9 +4,9 @@ for the county (``NotifyPerm``). Phones in the outbox are shown masked."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .admin import ReadOnlyMixin
 from .models import Notification, OutboxMessage
 from .pii import mask_phone
+from .scoped_admin import ReadOnlyMixin
 
 
 @admin.register(OutboxMessage)

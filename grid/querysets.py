@@ -95,6 +95,11 @@ class ServiceRequestQuerySet(ScopedQuerySet):
     ENDED_UNACCEPTED = ("rejected", "duplicate", "cancelled")
     CLOSED = ("closed", "evaluated")
 
+    def _related(self, name):
+        """The model on the other side of the reverse relation ``name`` (supports,
+        visits): the querysets are imported by the models, never the other way round."""
+        return self.model._meta.get_field(name).related_model
+
     def for_open311(self, key=None):
         """What an Open311 client may read: with a partner key, every request within
         the key's node; without one, only the public requests."""
@@ -203,10 +208,9 @@ class ServiceRequestQuerySet(ScopedQuerySet):
     def public_in(self, community_id):
         """The public requests of one community (what its residents may read, without
         personal data), with their support counts."""
-        from .models import RequestSupport
-
         supports = (
-            RequestSupport.objects.filter(request=OuterRef("pk"))
+            self._related("supports")
+            .objects.filter(request=OuterRef("pk"))
             .order_by()
             .values("request")
             .annotate(n=Count("pk"))
@@ -217,18 +221,18 @@ class ServiceRequestQuerySet(ScopedQuerySet):
         )
 
     def with_supported_by(self, user):
-        from .models import RequestSupport
-
         return self.annotate(
-            supported=Exists(RequestSupport.objects.filter(request=OuterRef("pk"), user=user.pk))
+            supported=Exists(
+                self._related("supports").objects.filter(request=OuterRef("pk"), user=user.pk)
+            )
         )
 
     def due_for_visit(self, closed_before):
         """Closed requests not yet rated nor visited since their closure, closed before
         ``closed_before`` (the start of the last working day)."""
-        from .models import ReturnVisit
-
-        visited = ReturnVisit.objects.filter(request=OuterRef("pk"), at__gte=OuterRef("closed_at"))
+        visited = self._related("visits").objects.filter(
+            request=OuterRef("pk"), at__gte=OuterRef("closed_at")
+        )
         return self.filter(state="closed", closed_at__lt=closed_before).filter(~Exists(visited))
 
 

@@ -14,6 +14,7 @@ from .approvals import (
     transfer_targets,
     withdraw_application,
 )
+from .loop import can_work
 from .net import install_role_permissions, move_building, move_community, move_grid
 from .notify import (
     drain_outbox,
@@ -39,7 +40,6 @@ from .people import (
 )
 from .public import resident_community_id, support_request
 from .requests import (
-    can_work,
     cancel_request,
     close_request,
     dispatch_request,

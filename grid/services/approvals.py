@@ -30,20 +30,20 @@ from ..models.approvals import EXTENSION_MAX_DAYS, REASON_MAX_LENGTH, SUSPENSION
 from ..permissions import TIER_ORDER, Role, Tier
 from ..scoping import holding_tiers, holdings, role_permissions, tier_column
 from .errors import Conflict
-from .notify import notify
-from .requests import (
+from .loop import (
     CHANGE,
     LEVEL_TIER,
-    _calendar,
-    _event,
-    _expect,
-    _grant_handler,
-    _locked,
-    _refuse,
-    _require_handler,
-    _require_worker,
     can_work,
+    expect_state,
+    grant_handler,
+    locked,
+    record_event,
+    refuse,
+    require_handler,
+    require_worker,
+    work_calendar,
 )
+from .notify import notify
 
 State = ServiceRequest.State
 Level = ServiceRequest.Level
@@ -192,22 +192,20 @@ def applications_to_decide(user):
 def _reason(text, field="reason", message=None):
     text = (text or "").strip()
     if not text:
-        _refuse({field: message or _("Give a reason.")})
+        refuse({field: message or _("Give a reason.")})
     if len(text) > REASON_MAX_LENGTH:
-        _refuse(
-            {field: _("The reason is longer than %(n)d characters.") % {"n": REASON_MAX_LENGTH}}
-        )
+        refuse({field: _("The reason is longer than %(n)d characters.") % {"n": REASON_MAX_LENGTH}})
     if "\x00" in text:
-        _refuse({field: _("The text contains characters that are not allowed.")})
+        refuse({field: _("The text contains characters that are not allowed.")})
     return text
 
 
 def _note(text):
     text = (text or "").strip()
     if len(text) > REASON_MAX_LENGTH:
-        _refuse({"note": _("The note is longer than %(n)d characters.") % {"n": REASON_MAX_LENGTH}})
+        refuse({"note": _("The note is longer than %(n)d characters.") % {"n": REASON_MAX_LENGTH}})
     if "\x00" in text:
-        _refuse({"note": _("The text contains characters that are not allowed.")})
+        refuse({"note": _("The text contains characters that are not allowed.")})
     return text
 
 
@@ -253,7 +251,7 @@ def _revoke_view(request, unit):
 
 def _lock(application):
     """Lock the request, then the application (the order every step takes)."""
-    request = _locked(application.request)
+    request = locked(application.request)
     application = RequestApplication.objects.select_for_update().get(pk=application.pk)
     application.request = request
     return request, application
@@ -303,23 +301,23 @@ def _resume_at(resume_on: datetime.date) -> datetime.datetime:
 def propose_transfer(*, user, request, unit, reason: str) -> RequestApplication:
     """A worker of the handling tier asks another handling unit to take the request.
     The unit's staff may see the request until they accept or return it."""
-    request = _locked(request)
-    _require_worker(user, request)
-    _expect(request, *ALLOWED_FROM[Kind.TRANSFER])
+    request = locked(request)
+    require_worker(user, request)
+    expect_state(request, *ALLOWED_FROM[Kind.TRANSFER])
     reason = _reason(reason, message=_("Say why the request goes to another unit."))
     if unit is None or not serves(unit, request):
-        _refuse({"unit": _("Choose a handling unit that serves the place of this request.")})
+        refuse({"unit": _("Choose a handling unit that serves the place of this request.")})
     if unit.pk == request.handler_unit_id:
-        _refuse({"unit": _("This unit already handles the request.")})
+        refuse({"unit": _("This unit already handles the request.")})
     staff = _unit_staff(unit)
     if not staff:
-        _refuse({"unit": _("This unit has nobody on the portal to accept the transfer.")})
+        refuse({"unit": _("This unit has nobody on the portal to accept the transfer.")})
     _no_pending(request)
     application = _create(
         request=request, kind=Kind.TRANSFER, applicant=user, reason=reason, target_unit=unit
     )
     _grant_view(request, staff)
-    _event(request, user, "transfer", request.state, f"{unit}: {reason}")
+    record_event(request, user, "transfer", request.state, f"{unit}: {reason}")
     with translation.override(settings.LANGUAGE_CODE):  # stored in the site's language
         title = _(
             "Request %(number)s: a transfer to your unit waits for you to accept or return it"
@@ -342,11 +340,11 @@ def accept_transfer(*, user, application, note: str = "") -> RequestApplication:
     the per-request grant; the previous handlers lose theirs."""
     request, application = _lock(application)
     if application.kind != Kind.TRANSFER:
-        _refuse(_("Only a transfer is accepted or returned."))
+        refuse(_("Only a transfer is accepted or returned."))
     if not is_unit_staff(user, application.target_unit_id):
         raise PermissionDenied(_("Only the staff of the unit asked may accept this transfer."))
     _expect_pending(application)
-    _expect(request, *ALLOWED_FROM[Kind.TRANSFER])
+    expect_state(request, *ALLOWED_FROM[Kind.TRANSFER])
     note = _note(note)
     unit = application.target_unit
     from_state = request.state
@@ -354,9 +352,9 @@ def accept_transfer(*, user, application, note: str = "") -> RequestApplication:
     request.state = State.DISPATCHED
     request.handler_user, request.handler_unit = None, unit
     request.save()
-    _grant_handler(request, _unit_staff(unit))
+    grant_handler(request, _unit_staff(unit))
     _close(application, user, AppState.APPROVED, note)
-    _event(request, user, "transfer_accept", from_state, note or str(unit))
+    record_event(request, user, "transfer_accept", from_state, note or str(unit))
     return application
 
 
@@ -366,14 +364,14 @@ def return_transfer(*, user, application, note: str) -> RequestApplication:
     receiver, unchanged."""
     request, application = _lock(application)
     if application.kind != Kind.TRANSFER:
-        _refuse(_("Only a transfer is accepted or returned."))
+        refuse(_("Only a transfer is accepted or returned."))
     if not is_unit_staff(user, application.target_unit_id):
         raise PermissionDenied(_("Only the staff of the unit asked may return this transfer."))
     _expect_pending(application)
     note = _reason(note, "note", _("Say why the unit does not take the request."))
     _revoke_view(request, application.target_unit)
     _close(application, user, AppState.REFUSED, note)
-    _event(request, user, "transfer_return", request.state, note)
+    record_event(request, user, "transfer_return", request.state, note)
     return application
 
 
@@ -387,17 +385,17 @@ def apply_for(
     """The handler asks the tier above for an extension of N working days, for a return
     of a case that is not theirs, or for a suspension until a date."""
     if kind not in TIER_APPROVED:
-        _refuse({"kind": _("Apply for an extension, a return or a suspension.")})
+        refuse({"kind": _("Apply for an extension, a return or a suspension.")})
     kind = Kind(kind)
-    request = _locked(request)
+    request = locked(request)
     if kind == Kind.RETURN:
         if not is_dispatched_handler(user, request):
             raise PermissionDenied(
                 _("Only the person or unit the request was dispatched to may return it.")
             )
     else:
-        _require_handler(user, request)
-    _expect(request, *ALLOWED_FROM[kind])
+        require_handler(user, request)
+    expect_state(request, *ALLOWED_FROM[kind])
     reason = _reason(reason)
     fields = {}
     if kind == Kind.EXTENSION:
@@ -406,15 +404,15 @@ def apply_for(
             or not isinstance(days, int)
             or not 1 <= days <= EXTENSION_MAX_DAYS
         ):
-            _refuse({"days": _("Ask for 1 to %(n)d working days.") % {"n": EXTENSION_MAX_DAYS}})
+            refuse({"days": _("Ask for 1 to %(n)d working days.") % {"n": EXTENSION_MAX_DAYS}})
         fields["days"] = days
         detail = _("%(n)d working days") % {"n": days}
     elif kind == Kind.SUSPENSION:
         today = timezone.localdate()
         if not isinstance(resume_on, datetime.date) or isinstance(resume_on, datetime.datetime):
-            _refuse({"resume_on": _("Give the date the handling resumes.")})
+            refuse({"resume_on": _("Give the date the handling resumes.")})
         if not today < resume_on <= today + datetime.timedelta(days=SUSPENSION_MAX_DAYS):
-            _refuse(
+            refuse(
                 {
                     "resume_on": _("The resume date must be after today and within %(n)d days.")
                     % {"n": SUSPENSION_MAX_DAYS}
@@ -429,7 +427,7 @@ def apply_for(
     _no_pending(request)
     application = _create(request=request, kind=kind, applicant=user, reason=reason, **fields)
     note = f"{detail}: {reason}" if detail else reason
-    _event(request, user, f"{kind}_apply", request.state, note)
+    record_event(request, user, f"{kind}_apply", request.state, note)
     return application
 
 
@@ -447,15 +445,15 @@ def approve_application(*, user, application, note: str = "") -> RequestApplicat
     """The tier above approves an extension, a return or a suspension."""
     request, application = _lock(application)
     if application.kind == Kind.TRANSFER:
-        _refuse(_("A transfer is accepted or returned by the unit asked."))
+        refuse(_("A transfer is accepted or returned by the unit asked."))
     _require_tier_above(user, application)
     _expect_pending(application)
     kind = application.kind
-    _expect(request, *ALLOWED_FROM[kind])
+    expect_state(request, *ALLOWED_FROM[kind])
     note = _note(note)
     now = timezone.now()
     from_state = request.state
-    calendar = _calendar()
+    calendar = work_calendar()
     if kind == Kind.EXTENSION:
         request.due_handle_at = calendar.add(request.due_handle_at or now, application.days, "days")
         request.extension_count += 1
@@ -471,7 +469,7 @@ def approve_application(*, user, application, note: str = "") -> RequestApplicat
     else:
         resume = _resume_at(application.resume_on)
         if resume <= now:
-            _refuse(_("The resume date has passed; refuse the application or withdraw it."))
+            refuse(_("The resume date has passed; refuse the application or withdraw it."))
         hours = working_hours_between(calendar, now, resume)
         if request.due_handle_at and hours > 0:
             request.due_handle_at = calendar.add_working_hours(request.due_handle_at, hours)
@@ -480,7 +478,7 @@ def approve_application(*, user, application, note: str = "") -> RequestApplicat
         detail = _("Suspended until %(date)s") % {"date": application.resume_on.isoformat()}
     request.save()
     _close(application, user, AppState.APPROVED, note)
-    _event(
+    record_event(
         request,
         user,
         f"{kind}_approve",
@@ -495,12 +493,12 @@ def refuse_application(*, user, application, note: str) -> RequestApplication:
     """The tier above refuses, with a reason; the request is unchanged."""
     request, application = _lock(application)
     if application.kind == Kind.TRANSFER:
-        _refuse(_("A transfer is accepted or returned by the unit asked."))
+        refuse(_("A transfer is accepted or returned by the unit asked."))
     _require_tier_above(user, application)
     _expect_pending(application)
     note = _reason(note, "note", _("Say why the application is refused."))
     _close(application, user, AppState.REFUSED, note)
-    _event(request, user, f"{application.kind}_refuse", request.state, note)
+    record_event(request, user, f"{application.kind}refuse", request.state, note)
     return application
 
 
@@ -515,7 +513,7 @@ def withdraw_application(*, user, application, note: str = "") -> RequestApplica
     if application.kind == Kind.TRANSFER:
         _revoke_view(request, application.target_unit)
     _close(application, user, AppState.WITHDRAWN, note)
-    _event(request, user, f"{application.kind}_withdraw", request.state, note)
+    record_event(request, user, f"{application.kind}_withdraw", request.state, note)
     return application
 
 
@@ -537,5 +535,5 @@ def decide_application(*, user, application, decision: str, note: str = ""):
         decision = {"accept": "approve", "return": "refuse"}[decision]
     function = DECISIONS.get(decision)
     if function is None:
-        _refuse({"decision": _("Decide: approve, refuse or withdraw.")})
+        refuse({"decision": _("Decide: approve, refuse or withdraw.")})
     return function(user=user, application=application, note=note)

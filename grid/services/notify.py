@@ -37,7 +37,7 @@ from ..permissions import ROLE_TIER, Role, Tier
 from ..scoping import role_permissions
 from ..sms import send_sms
 from ..workcalendar import WorkCalendar, work_periods
-from .requests import REGISTER_LIMIT_HOURS
+from .limits import REGISTER_LIMIT_HOURS
 
 logger = logging.getLogger("grid.notify")
 
@@ -58,6 +58,9 @@ DRAIN_LIMIT = 5000  # rows delivered per drain at most; the next drain takes the
 # The on-commit enqueue connects once and gives up (kombu's ``max_retries``): the
 # periodic drain is the retry.
 ENQUEUE_TRANSPORT_OPTIONS = {"max_retries": 0}
+# The drain task, by the name it is registered under (grid/tasks.py, imported when the
+# app is ready): the services never import the tasks that call them.
+DRAIN_TASK = "grid.tasks.drain_outbox"
 
 # --- who hears of what -----------------------------------------------------------------
 
@@ -303,12 +306,12 @@ def enqueue_drain() -> bool:
 
     The publish fails fast: no retry of the publish, and a connection that gives up at
     the first refusal (Celery's default would retry for seconds inside the request)."""
+    from celery import current_app
     from kombu.exceptions import KombuError
     from redis.exceptions import RedisError
 
-    from ..tasks import drain_outbox as drain_task
-
     try:
+        drain_task = current_app.tasks[DRAIN_TASK]
         with drain_task.app.connection_for_write(
             transport_options=ENQUEUE_TRANSPORT_OPTIONS
         ) as conn:

@@ -4,88 +4,35 @@ nothing, and leaves a timeline entry."""
 
 import uuid
 
-from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import get_user_perms
 
 from ..models import (
     Category,
     Post,
-    RequestEvent,
     Resident,
     ServiceRequest,
-    ServiceRequestUserGrant,
 )
-from ..permissions import TIER_ORDER, Role, Tier
-from ..scoping import holding_tiers
-from ..workcalendar import WorkCalendar
-from .errors import Conflict
+from ..permissions import Role
+from .limits import REGISTER_LIMIT_HOURS
+from .loop import (
+    expect_state,
+    grant_handler,
+    locked,
+    record_event,
+    refuse,
+    require_handler,
+    require_worker,
+    work_calendar,
+)
 from .photos import Stage as PhotoStage
 from .photos import attach_step_photos, prepare_photos
 
 State = ServiceRequest.State
 Level = ServiceRequest.Level
-REGISTER_LIMIT_HOURS = 1  # DOMAIN.md: register within one working hour of a report
 LEVEL_UP = {Level.GRID: Level.COMMUNITY, Level.COMMUNITY: Level.STREET}
-LEVEL_TIER = {Level.GRID: Tier.GRID, Level.COMMUNITY: Tier.COMMUNITY, Level.STREET: Tier.STREET}
-CHANGE = "grid.change_servicerequest"
-
-
-def _refuse(message):
-    raise ValidationError(message)
-
-
-def _calendar():
-    return WorkCalendar.load(timezone.localdate() - timezone.timedelta(days=1))
-
-
-def _event(request, actor, action, from_state, note=""):
-    from .notify import notify_event  # the people concerned hear of it (outbox, same transaction)
-
-    event = RequestEvent.objects.create(
-        request=request,
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        to_state=request.state,
-        note=note[:4000],
-    )
-    notify_event(event)
-
-
-def _locked(request) -> ServiceRequest:
-    return ServiceRequest.objects.select_for_update().get(pk=request.pk)
-
-
-def _expect(request, *states):
-    if request.state not in states:
-        raise Conflict(
-            _("This cannot be done to a request that is %(state)s.")
-            % {"state": request.get_state_display()}
-        )
-
-
-def can_work(user, request) -> bool:
-    """A post that may change the request, at its handling tier or above."""
-    tiers = holding_tiers(user, CHANGE, request)
-    depth = TIER_ORDER.index(LEVEL_TIER[Level(request.level)])
-    return any(TIER_ORDER.index(tier) <= depth for tier in tiers)
-
-
-def _require_worker(user, request):
-    if not can_work(user, request):
-        raise PermissionDenied(_("This request is handled at another tier."))
-
-
-def _require_handler(user, request):
-    """The tier handling the request, or whoever it was dispatched to: the dispatch
-    gave them a grant on this one request (a django-guardian object permission)."""
-    if can_work(user, request) or "change_servicerequest" in get_user_perms(user, request):
-        return
-    raise PermissionDenied(_("Only the handler of this request may do this."))
 
 
 @transaction.atomic
@@ -103,12 +50,12 @@ def submit_request(
     """A resident reports a problem, or a post holder records one on a resident's
     behalf (代办, naming the resident), with up to 6 photos (all checked first)."""
     if category is None or not category.is_leaf or not category.is_active:
-        _refuse({"category": _("Choose a category of the second level.")})
+        refuse({"category": _("Choose a category of the second level.")})
     description = (description or "").strip()
     if not description:
-        _refuse({"description": _("Describe the problem.")})
+        refuse({"description": _("Describe the problem.")})
     if len(description) > 4000:
-        _refuse({"description": _("The description is longer than 4,000 characters.")})
+        refuse({"description": _("The description is longer than 4,000 characters.")})
     own = (
         Resident.objects.filter(user=user, state=Resident.State.LIVING)
         .select_related("household__building")
@@ -134,97 +81,82 @@ def submit_request(
     place = building or (None if grid else home)
     if place is not None:
         if place.community_id != home.community_id:
-            _refuse({"building": _("The place must be in the resident's community.")})
+            refuse({"building": _("The place must be in the resident's community.")})
         request.building = place
     else:
         if grid.community_id != home.community_id:
-            _refuse({"grid": _("The place must be in the resident's community.")})
+            refuse({"grid": _("The place must be in the resident's community.")})
         request.grid = grid
     photos = prepare_photos(photos)
     now = timezone.now()
     request.number = uuid.uuid4().hex[:20]
-    request.due_register_at = _calendar().add_working_hours(now, REGISTER_LIMIT_HOURS)
+    request.due_register_at = work_calendar().add_working_hours(now, REGISTER_LIMIT_HOURS)
     request.save()
     request.number = f"{timezone.localtime(now):%Y%m%d}{request.pk:08d}"[:20]
     request.save(update_fields=["number"])
-    _event(request, user, "submit", "")
+    record_event(request, user, "submit", "")
     attach_step_photos(request=request, stage=PhotoStage.REPORT, photos=photos, user=user)
     return request
 
 
 @transaction.atomic
 def register_request(*, user, request):
-    request = _locked(request)
-    _require_worker(user, request)
-    _expect(request, State.SUBMITTED)
+    request = locked(request)
+    require_worker(user, request)
+    expect_state(request, State.SUBMITTED)
     now = timezone.now()
     request.state = State.REGISTERED
     request.registered_at = now
     request.register_overdue = bool(request.due_register_at and now > request.due_register_at)
     category = request.category
-    request.due_handle_at = _calendar().add(now, category.handle_limit, category.handle_unit)
+    request.due_handle_at = work_calendar().add(now, category.handle_limit, category.handle_unit)
     request.save()
-    _event(request, user, "register", State.SUBMITTED)
+    record_event(request, user, "register", State.SUBMITTED)
     return request
 
 
 @transaction.atomic
 def reject_request(*, user, request, reason: str):
-    request = _locked(request)
-    _require_worker(user, request)
-    _expect(request, State.SUBMITTED)
+    request = locked(request)
+    require_worker(user, request)
+    expect_state(request, State.SUBMITTED)
     if not (reason or "").strip():
-        _refuse({"reason": _("Say why the request is not accepted.")})
+        refuse({"reason": _("Say why the request is not accepted.")})
     request.state, request.reason = State.REJECTED, reason.strip()[:200]
     request.closed_at = timezone.now()
     request.save()
-    _event(request, user, "reject", State.SUBMITTED, reason)
+    record_event(request, user, "reject", State.SUBMITTED, reason)
     return request
 
 
 @transaction.atomic
 def mark_duplicate(*, user, request, original):
-    request = _locked(request)
-    _require_worker(user, request)
-    _expect(request, State.SUBMITTED)
+    request = locked(request)
+    require_worker(user, request)
+    expect_state(request, State.SUBMITTED)
     if original.pk == request.pk or original.community_id != request.community_id:
-        _refuse({"original": _("The original must be another request of the same community.")})
+        refuse({"original": _("The original must be another request of the same community.")})
     request.state, request.duplicate_of = State.DUPLICATE, original
     request.closed_at = timezone.now()
     request.save()
-    _event(request, user, "duplicate", State.SUBMITTED, original.number)
+    record_event(request, user, "duplicate", State.SUBMITTED, original.number)
     return request
-
-
-def _grant_handler(request, users):
-    permissions = Permission.objects.filter(
-        content_type__app_label="grid",
-        codename__in=["view_servicerequest", "change_servicerequest"],
-    )
-    ServiceRequestUserGrant.objects.bulk_create(
-        [
-            ServiceRequestUserGrant(user=u, permission=p, content_object=request)
-            for u in users
-            for p in permissions
-        ],
-        ignore_conflicts=True,
-    )
 
 
 @transaction.atomic
 def dispatch_request(*, user, request, handler_user=None, handler_unit=None, note=""):
     """Send the request to a person on the net or a handling unit; they get a grant on
     this one request."""
-    request = _locked(request)
-    _require_worker(user, request)
-    _expect(request, State.REGISTERED)
+    request = locked(request)
+    require_worker(user, request)
+    expect_state(request, State.REGISTERED)
     if (handler_user is None) == (handler_unit is None):
-        _refuse(_("Dispatch to one person or one handling unit."))
+        refuse(_("Dispatch to one person or one handling unit."))
     request.state = State.DISPATCHED
     request.handler_user, request.handler_unit = handler_user, handler_unit
     request.save()
     if handler_user is not None:
-        _grant_handler(request, [handler_user])
+        grant_handler(request, [handler_user])
     else:
         staff = [
             p.user
@@ -232,29 +164,31 @@ def dispatch_request(*, user, request, handler_user=None, handler_unit=None, not
                 handling_unit=handler_unit, role=Role.UNIT_STAFF, is_active=True
             ).select_related("user")
         ]
-        _grant_handler(request, staff)
-    _event(request, user, "dispatch", State.REGISTERED, note or str(handler_user or handler_unit))
+        grant_handler(request, staff)
+    record_event(
+        request, user, "dispatch", State.REGISTERED, note or str(handler_user or handler_unit)
+    )
     return request
 
 
 @transaction.atomic
 def start_request(*, user, request):
-    request = _locked(request)
-    _require_handler(user, request)
-    _expect(request, State.DISPATCHED)
+    request = locked(request)
+    require_handler(user, request)
+    expect_state(request, State.DISPATCHED)
     request.state = State.IN_PROGRESS
     request.save()
-    _event(request, user, "start", State.DISPATCHED)
+    record_event(request, user, "start", State.DISPATCHED)
     return request
 
 
 @transaction.atomic
 def handle_request(*, user, request, result: str, photos=()):
-    request = _locked(request)
-    _require_handler(user, request)
-    _expect(request, State.IN_PROGRESS)
+    request = locked(request)
+    require_handler(user, request)
+    expect_state(request, State.IN_PROGRESS)
     if not (result or "").strip():
-        _refuse({"result": _("Describe how the problem was handled.")})
+        refuse({"result": _("Describe how the problem was handled.")})
     photos = prepare_photos(photos)
     now = timezone.now()
     request.state, request.result, request.handled_at = State.HANDLED, result.strip()[:4000], now
@@ -262,7 +196,7 @@ def handle_request(*, user, request, result: str, photos=()):
         request.due_handle_at and now > request.due_handle_at
     )
     request.save()
-    _event(request, user, "handle", State.IN_PROGRESS, result)
+    record_event(request, user, "handle", State.IN_PROGRESS, result)
     attach_step_photos(request=request, stage=PhotoStage.RESULT, photos=photos, user=user)
     return request
 
@@ -270,24 +204,24 @@ def handle_request(*, user, request, result: str, photos=()):
 @transaction.atomic
 def close_request(*, user, request, note=""):
     """Verify the result on the net and close the request (核查结案)."""
-    request = _locked(request)
-    _require_worker(user, request)
-    _expect(request, State.HANDLED)
+    request = locked(request)
+    require_worker(user, request)
+    expect_state(request, State.HANDLED)
     request.state, request.closed_at = State.CLOSED, timezone.now()
     request.save()
-    _event(request, user, "close", State.HANDLED, note)
+    record_event(request, user, "close", State.HANDLED, note)
     return request
 
 
 @transaction.atomic
 def evaluate_request(*, user, request, rating: int, comment: str = ""):
     """The reporter rates a closed request; 1 or 2 stars reopen it for re-handling."""
-    request = _locked(request)
+    request = locked(request)
     if request.reporter_user_id != user.pk:
         raise PermissionDenied(_("Only the reporter can rate this request."))
-    _expect(request, State.CLOSED)
+    expect_state(request, State.CLOSED)
     if not isinstance(rating, int) or not 1 <= rating <= 5:
-        _refuse({"rating": _("Rate from 1 to 5 stars.")})
+        refuse({"rating": _("Rate from 1 to 5 stars.")})
     return apply_rating(request, user, rating, comment)
 
 
@@ -299,7 +233,7 @@ def apply_rating(request, actor, rating: int, comment: str = ""):
         request.state = State.IN_PROGRESS
         request.rework_count += 1
         request.closed_at = request.handled_at = None
-        request.due_handle_at = _calendar().add(
+        request.due_handle_at = work_calendar().add(
             timezone.now(), request.category.handle_limit, request.category.handle_unit
         )
         action = "reopen"
@@ -307,38 +241,38 @@ def apply_rating(request, actor, rating: int, comment: str = ""):
         request.state = State.EVALUATED
         action = "evaluate"
     request.save()
-    _event(request, actor, action, State.CLOSED, f"{rating}★ {comment}".strip())
+    record_event(request, actor, action, State.CLOSED, f"{rating}★ {comment}".strip())
     return request
 
 
 @transaction.atomic
 def escalate_request(*, user, request, reason: str):
     """Move the request up one tier (grid → community → street), with a reason."""
-    request = _locked(request)
-    _require_worker(user, request)
-    _expect(request, State.SUBMITTED, State.REGISTERED, State.DISPATCHED, State.IN_PROGRESS)
+    request = locked(request)
+    require_worker(user, request)
+    expect_state(request, State.SUBMITTED, State.REGISTERED, State.DISPATCHED, State.IN_PROGRESS)
     if not (reason or "").strip():
-        _refuse({"reason": _("Say why the request goes up a tier.")})
+        refuse({"reason": _("Say why the request goes up a tier.")})
     up = LEVEL_UP.get(Level(request.level))
     if up is None:
-        _refuse(_("A street-level request cannot go further up here; transfer it instead."))
+        refuse(_("A street-level request cannot go further up here; transfer it instead."))
     from_state = request.state
     request.level = up
     request.save()
-    _event(request, user, "escalate", from_state, reason)
+    record_event(request, user, "escalate", from_state, reason)
     return request
 
 
 @transaction.atomic
 def cancel_request(*, user, request, reason: str = ""):
-    request = _locked(request)
+    request = locked(request)
     if request.reporter_user_id != user.pk:
         raise PermissionDenied(_("Only the reporter can withdraw this request."))
-    _expect(request, State.SUBMITTED, State.REGISTERED)
+    expect_state(request, State.SUBMITTED, State.REGISTERED)
     from_state = request.state
     request.state, request.closed_at = State.CANCELLED, timezone.now()
     request.save()
-    _event(request, user, "cancel", from_state, reason)
+    record_event(request, user, "cancel", from_state, reason)
     return request
 
 
@@ -363,15 +297,15 @@ def submit_partner_request(
     if key is None or not key.is_active:
         raise PermissionDenied(_("This key is not valid."))
     if category is None or not category.is_leaf or not category.is_active:
-        _refuse({"service_code": _("Choose a category of the second level.")})
+        refuse({"service_code": _("Choose a category of the second level.")})
     description = (description or "").strip()
     if not description:
-        _refuse({"description": _("Describe the problem.")})
+        refuse({"description": _("Describe the problem.")})
     if len(description) > 4000:
-        _refuse({"description": _("The description is longer than 4,000 characters.")})
+        refuse({"description": _("The description is longer than 4,000 characters.")})
     place = building or grid
     if place is None:
-        _refuse({"address": _("Give the place: a building or a grid.")})
+        refuse({"address": _("Give the place: a building or a grid.")})
     if not key.covers(place):
         raise PermissionDenied(_("This place is outside the part of the net this key serves."))
     request = ServiceRequest(
@@ -385,7 +319,7 @@ def submit_partner_request(
         request.grid = grid
     now = timezone.now()
     request.number = uuid.uuid4().hex[:20]
-    request.due_register_at = _calendar().add_working_hours(now, REGISTER_LIMIT_HOURS)
+    request.due_register_at = work_calendar().add_working_hours(now, REGISTER_LIMIT_HOURS)
     request.save()
     request.number = f"{timezone.localtime(now):%Y%m%d}{request.pk:08d}"[:20]
     request.save(update_fields=["number"])
@@ -398,7 +332,7 @@ def submit_partner_request(
         device_id=device_id[:100],
         account_id=account_id[:100],
     )
-    _event(
+    record_event(
         request,
         None,
         "submit",

@@ -15,7 +15,8 @@ from ..permissions import TIER_ORDER, Tier
 from ..querysets import start_of_day
 from ..scoping import holdings, role_permissions, tier_column
 from ..workcalendar import WorkCalendar
-from .requests import CHANGE, LEVEL_TIER, _event, _expect, _locked, _refuse, apply_rating, can_work
+from .loop import CHANGE, LEVEL_TIER, can_work, expect_state, locked, record_event, refuse
+from .requests import apply_rating
 
 State = ServiceRequest.State
 Outcome = ReturnVisit.Outcome
@@ -26,16 +27,16 @@ def record_return_visit(*, user, request, outcome: str, note: str = "") -> Servi
     """Record a phone return visit of a closed, unrated request: satisfied (5 stars),
     basically satisfied (4), unsatisfied (2: reopened for re-handling) or unreachable
     (no rating; the visit is kept and counted)."""
-    request = _locked(request)
+    request = locked(request)
     if not can_work(user, request):
         raise PermissionDenied(_("Return visits are made by the tier handling the request."))
-    _expect(request, State.CLOSED)
+    expect_state(request, State.CLOSED)
     if outcome not in Outcome.values:
-        _refuse({"outcome": _("Choose the answer of the resident.")})
+        refuse({"outcome": _("Choose the answer of the resident.")})
     note = (note or "").replace("\x00", "").strip()[:500]
     ReturnVisit.objects.create(request=request, visited_by=user, outcome=outcome, note=note)
     label = str(Outcome(outcome).label)
-    _event(request, user, "visit", State.CLOSED, f"{label} {note}".strip())
+    record_event(request, user, "visit", State.CLOSED, f"{label} {note}".strip())
     rating = ReturnVisit.RATINGS[outcome]
     if rating is not None:
         apply_rating(request, user, rating, note)

@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from grid import services
 from grid.models import Category, Notification, OutboxMessage, Post, ServiceRequest
+from grid.services.loop import record_event
 from grid.services.notify import REMINDER_SHARE, sweep_deadlines
-from grid.services.requests import _event
 from grid.sms import MemorySMSBackend
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -139,10 +139,10 @@ def test_an_unknown_action_is_handled_generically(world, first, inbox):
     services.dispatch_request(user=member, request=first, handler_unit=world.units[0])
     inbox()
     first.refresh_from_db()
-    _event(first, world.user("community_worker"), "reassign", first.state, "转办")
+    record_event(first, world.user("community_worker"), "reassign", first.state, "转办")
     assert inbox() == ["grid_member", "unit_staff"]
     first.state = ServiceRequest.State.IN_PROGRESS
-    _event(first, None, "extension", ServiceRequest.State.DISPATCHED)
+    record_event(first, None, "extension", ServiceRequest.State.DISPATCHED)
     assert inbox() == ["grid_member", "resident", "unit_staff"]
 
 

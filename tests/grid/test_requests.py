@@ -6,6 +6,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -351,5 +352,5 @@ def test_after_escalation_the_grid_member_can_no_longer_handle(world):
     services.escalate_request(user=member, request=request, reason="上报")
     services.register_request(user=worker, request=request)
     services.dispatch_request(user=worker, request=request, handler_user=worker)
-    with pytest.raises(services.requests.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.start_request(user=world.user("grid_member"), request=request)

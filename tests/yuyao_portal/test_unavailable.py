@@ -69,7 +69,7 @@ def test_a_submission_failing_midway_saves_nothing(world, monkeypatch):
     def lost(event):
         raise InterfaceError("connection already closed")
 
-    monkeypatch.setattr(importlib.import_module("grid.services.notify"), "notify_event", lost)
+    monkeypatch.setattr(importlib.import_module("grid.services.loop"), "notify_event", lost)
     before = (ServiceRequest.objects.count(), RequestEvent.objects.count())
     outbox = OutboxMessage.objects.count()
     client = Client(raise_request_exception=False)
