@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from yuyao_portal.ratelimit import client_address
+from core.ratelimit import client_address
 
 from . import services
 from .forms import HouseholdRequestForm, PhoneForm, SignupForm

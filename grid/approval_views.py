@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from yuyao_portal.views import PortalPaginationMixin
+from core.pagination import PortalPaginationMixin
 
 from . import services
 from .models import HandlingUnit, RequestApplication, ServiceRequest

@@ -8,4 +8,9 @@ class GridConfig(AppConfig):
 
     def ready(self):
         # The tasks are registered with Celery before any service enqueues one by name.
+        from core.refusal import register_error_format
+
         from . import signals, tasks  # noqa: F401
+        from .open311.render import refusal
+
+        register_error_format("/open311/", refusal)

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from yuyao_portal.apiinput import RULE
+from core.apiinput import RULE
 
 from .pii import validate_phone
 

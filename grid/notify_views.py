@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView
 
-from yuyao_portal.views import PortalPaginationMixin
+from core.pagination import PortalPaginationMixin
 
 from . import services
 from .models import Notification

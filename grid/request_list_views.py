@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
-from yuyao_portal.widgets import Select
+from core.widgets import Select
 
 from . import services
 from .forms import check_date_range
+from .identity import identity
 from .models import Category, Community, Grid, HandlingUnit, ReturnVisit, ServiceRequest, Street
 from .querysets import start_of_day
 from .request_export import XLSX, export_requests
@@ -339,8 +340,6 @@ def kpi_cells(kpis: dict) -> dict:
 def own_kpi_node(user):
     """The node of the user's highest post, as a KPI node (a building: its grid;
     the county: None)."""
-    from yuyao_portal.context_processors import identity
-
     who = identity(user)
     node = who.node if who is not None else None
     if node is not None and node.tier.value == "building":

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from yuyao_portal.ratelimit import submission_limit
+from core.ratelimit import submission_limit
 
 from . import approval_views, request_list_views, services
 from .forms import HandleStepForm, RatingForm, RequestStepForm, SubmitRequestForm

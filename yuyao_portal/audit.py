@@ -24,8 +24,9 @@ from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from core.ratelimit import client_address
+
 from .models import AuditEvent
-from .ratelimit import client_address
 
 logger = logging.getLogger("yuyao_portal.audit")
 

@@ -23,7 +23,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from .refusal import API_PREFIX, OPEN311_PREFIX
+from core.refusal import API_PREFIX, error_format
 
 logger = logging.getLogger("yuyao_portal.errors")
 
@@ -50,10 +50,9 @@ def unavailable(request) -> HttpResponse:
         "please try again in a few seconds."
     )
     path = request.path_info
-    if path.startswith(OPEN311_PREFIX):
-        from grid.open311.render import error
-
-        response = error("xml" if path.rstrip("/").endswith(".xml") else "json", 503, message)
+    render = error_format(request)
+    if render is not None:
+        response = render(request, 503, message)
     elif path.startswith(API_PREFIX):
         response = HttpResponse(
             json.dumps({"detail": message}, ensure_ascii=False),

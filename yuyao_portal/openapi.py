@@ -1,6 +1,6 @@
 """The API schema's documented refusals: every operation may answer with the refusals
 the portal gives before or instead of a view's answer, each with its body as the
-caller receives it (``yuyao_portal.refusal`` and DRF's exception handler).
+caller receives it (``core.refusal`` and DRF's exception handler).
 
 - 400: input that does not match the schema: ``{"field": ["message", ...]}`` from a
   serializer or a filter, or ``{"detail": "..."}`` from the global input guard (NUL
@@ -32,7 +32,7 @@ INVALID = {
 }
 
 
-# What the global input guard (yuyao_portal.inputguard) refuses, said in the schema:
+# What the global input guard (core.inputguard) refuses, said in the schema:
 # no NUL character in any text or name, no integer beyond 64 bits.
 NO_NUL = "^[^\\x00]*$"
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -67,7 +67,7 @@ def _resolved(schema, schemas):
 
 
 def _closed(schema):
-    """A request body takes only its documented fields (yuyao_portal.apiinput refuses
+    """A request body takes only its documented fields (core.apiinput refuses
     the others)."""
     if isinstance(schema, dict) and schema.get("type") == "object":
         schema["additionalProperties"] = False

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "core.rules",
     "grid",
     "volunteers",
     "negotiation",
@@ -83,8 +84,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before any view, inside the middleware that set headers on its refusals.
-    "yuyao_portal.inputguard.InputGuardMiddleware",
-    "yuyao_portal.ratelimit.RateLimitMiddleware",
+    "core.inputguard.InputGuardMiddleware",
+    "core.ratelimit.RateLimitMiddleware",
     "axes.middleware.AxesMiddleware",
     # After the rate limits (a 429 on too many codes), before every view and admin.
     "yuyao_portal.totp.SecondFactorMiddleware",
@@ -221,7 +222,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "yuyao_portal.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"
 PORTAL_STAFF_IDLE_SECONDS = 30 * 60
 # Second factor (TOTP, yuyao_portal/totp.py): street and county staff may turn it on;
 # with this on, county admins must.
@@ -282,7 +283,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "yuyao_portal.pagination.PortalPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
@@ -329,13 +330,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 X_FRAME_OPTIONS = "DENY"
-# Input limits (yuyao_portal.inputguard): bodies other than uploads, and whole uploads:
+# Input limits (core.inputguard): bodies other than uploads, and whole uploads:
 # six photos of 10 MB (the photo service refuses a larger one with its own message), a
 # little more so that an 11 MB photo still reaches it, and the form around them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
 PORTAL_MAX_UPLOAD_SIZE = env_int("PORTAL_MAX_UPLOAD_SIZE", 64 * 1024 * 1024)
-# Rate limits (yuyao_portal.ratelimit): per scope, (hits, seconds) fixed windows.
+# Rate limits (core.ratelimit): per scope, (hits, seconds) fixed windows.
 PORTAL_RATE_LIMITS = {
     "verification-code:phone": [(1, 60), (5, 3600)],
     "verification-code:address": [(env_int("RATE_LIMIT_CODES_PER_ADDRESS", 20), 3600)],

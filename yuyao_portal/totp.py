@@ -33,10 +33,10 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
+from core import ratelimit
+from core.apiinput import StrictInputMixin
 from grid.permissions import Role, Tier
 
-from . import ratelimit
-from .apiinput import StrictInputMixin
 from .audit import record
 from .models import AuditEvent
 

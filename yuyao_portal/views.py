@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from core.pagination import PortalPaginationMixin
 from grid.models import Building, Community, Grid, Post, Street
 from grid.permissions import NODE_TIERS, Tier
 from grid.scoped_views import ScopedViewMixin
@@ -71,7 +71,7 @@ def not_found(request, exception=None):
     from django.utils.translation import gettext
     from django.views.defaults import page_not_found
 
-    from .refusal import refuse, wants_json
+    from core.refusal import refuse, wants_json
 
     if wants_json(request):
         return refuse(request, 404, gettext("Not found."))
@@ -230,17 +230,6 @@ class DirectoryFilter(forms.Form):
         self.fields["q"].widget.attrs.update(
             {"placeholder": _("Name, address or code"), "type": "search"}
         )
-
-
-class PortalPaginationMixin:
-    """Paging that never fails: a page number that is not one shows the nearest page."""
-
-    paginate_by = 20
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = Paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
 
 
 class BuildingDirectoryView(ScopedViewMixin, PortalPaginationMixin, ListView):

@@ -16,7 +16,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from yuyao_portal.apiinput import RULE
+from core.apiinput import RULE
 
 from ..services.errors import Conflict
 

@@ -6,7 +6,7 @@ from django import forms
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from yuyao_portal.apiinput import RULE, query_errors
+from core.apiinput import RULE, query_errors
 
 from ..models import Building, Community, Grid, HandlingUnit, PartyOrganization, Post, Street
 

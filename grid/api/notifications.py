@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from yuyao_portal.apiinput import StrictInputMixin
+from core.apiinput import StrictInputMixin
 
 from .. import services
 from ..models import Notification

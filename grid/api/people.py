@@ -13,8 +13,8 @@ from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from yuyao_portal.apiinput import StrictInputMixin
-from yuyao_portal.pagination import PortalCursorPagination
+from core.apiinput import StrictInputMixin
+from core.pagination import PortalCursorPagination
 
 from .. import services
 from ..models import (

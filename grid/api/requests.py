@@ -15,9 +15,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from yuyao_portal.apiinput import StrictInputMixin, query_errors
-from yuyao_portal.pagination import PortalCursorPagination
-from yuyao_portal.ratelimit import submission_limit
+from core.apiinput import StrictInputMixin, query_errors
+from core.pagination import PortalCursorPagination
+from core.ratelimit import submission_limit
 
 from .. import services
 from ..forms import check_date_range

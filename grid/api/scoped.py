@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, viewsets
 
-from yuyao_portal.apiinput import StrictInputMixin
+from core.apiinput import StrictInputMixin
 
 from ..scoping import filter_for_user, perm_name, restrict_related_choices, verify_in_scope
 from .errors import StateConflict, api_exception, rule_error

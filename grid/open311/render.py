@@ -61,3 +61,10 @@ def error(fmt: str, status: int, *descriptions) -> HttpResponse:
     """The spec's error body: a list of ``{code, description}``."""
     errors = [{"code": status, "description": str(d)} for d in descriptions]
     return respond(errors, fmt, "errors", "error", status=status)
+
+
+def refusal(request, status: int, message: str) -> HttpResponse:
+    """A refusal before any view (rate limit, input guard, database away) in the
+    format the path asks for: registered with ``core.refusal`` for ``/open311/``."""
+    fmt = "xml" if request.path_info.rstrip("/").endswith(".xml") else "json"
+    return error(fmt, status, message)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from yuyao_portal.ratelimit import open311_post_limit
+from core.ratelimit import open311_post_limit
 
 from .. import services
 from ..models import Open311Key, Open311Submission

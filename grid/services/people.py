@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yuyao_portal import audit, ratelimit
+from core import ratelimit
+from yuyao_portal import audit
 
 from ..models import (
     Household,

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
+from core import ratelimit
 from grid.models import Category, ServiceRequest
 from yuyao_portal import cache as fail_open
-from yuyao_portal import ratelimit
 from yuyao_portal.cache import FailOpenRedisCache
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1

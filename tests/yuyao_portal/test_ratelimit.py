@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.conf import settings as django_settings
 
+from core import ratelimit
+from core.ratelimit import Limit, RateLimited
 from grid.models import Category, Open311Key, ServiceRequest, VerificationCode
 from grid.sms import MemorySMSBackend
-from yuyao_portal import ratelimit
-from yuyao_portal.ratelimit import Limit, RateLimited
 
 START = 1_800_000_000 - 1_800_000_000 % 3600  # the start of an hour window
 

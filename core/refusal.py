@@ -9,7 +9,25 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 API_PREFIX = "/api/"
-OPEN311_PREFIX = "/open311/"
+
+# Paths whose callers read another error format: ``{prefix: render(request, status,
+# message) -> HttpResponse}``, filled by the app that serves them (grid's Open311 in its
+# AppConfig.ready), so the core never imports the apps above it.
+ERROR_FORMATS = {}
+
+
+def register_error_format(prefix: str, render) -> None:
+    ERROR_FORMATS[prefix] = render
+
+
+def error_format(request):
+    """The renderer registered for the request's path, or None."""
+    path = request.path_info
+    for prefix, render in ERROR_FORMATS.items():
+        if path.startswith(prefix):
+            return render
+    return None
+
 
 HEADINGS = {
     400: lambda: _("The request was refused"),
@@ -25,11 +43,9 @@ def wants_json(request) -> bool:
 def refuse(request, status: int, message: str, *, retry_after: int | None = None):
     path = request.path_info
     message = str(message)
-    if path.startswith(OPEN311_PREFIX):
-        from grid.open311.render import error
-
-        fmt = "xml" if path.rstrip("/").endswith(".xml") else "json"
-        response = error(fmt, status, message)
+    render = error_format(request)
+    if render is not None:
+        response = render(request, status, message)
     elif path.startswith(API_PREFIX):
         response = HttpResponse(
             json.dumps({"detail": message}, ensure_ascii=False),

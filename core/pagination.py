@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -74,3 +75,14 @@ class PortalCursorPagination(StrictPageSize, CursorPagination):
             raise serializers.ValidationError(
                 {self.cursor_query_param: [self.invalid_cursor_message]}, code=RULE
             ) from exc
+
+
+class PortalPaginationMixin:
+    """Paging that never fails: a page number that is not one shows the nearest page."""
+
+    paginate_by = 20
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = Paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
