@@ -7,10 +7,13 @@ class GridConfig(AppConfig):
     verbose_name = _("The net")
 
     def ready(self):
-        # The tasks are registered with Celery before any service enqueues one by name.
         from core.refusal import register_error_format
+        from core.workdays.deadlines import register_sweep
 
+        # The tasks are registered with Celery before any service enqueues one by name.
         from . import signals, tasks  # noqa: F401
         from .open311.render import refusal
+        from .services.notify import sweep_deadlines
 
-        register_error_format("/open311/", refusal)
+        register_error_format("/open311/", refusal)  # refusals before any Open311 view
+        register_sweep("requests", sweep_deadlines)  # reminders and overdue notices

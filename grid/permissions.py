@@ -123,10 +123,10 @@ class RequestPerm(StrEnum):
     VIEW_CATEGORY = "grid.view_category"
     ADD_CATEGORY = "grid.add_category"
     CHANGE_CATEGORY = "grid.change_category"
-    VIEW_CALENDARDAY = "grid.view_calendarday"
-    ADD_CALENDARDAY = "grid.add_calendarday"
-    CHANGE_CALENDARDAY = "grid.change_calendarday"
-    DELETE_CALENDARDAY = "grid.delete_calendarday"
+    VIEW_CALENDARDAY = "workdays.view_calendarday"
+    ADD_CALENDARDAY = "workdays.add_calendarday"
+    CHANGE_CALENDARDAY = "workdays.change_calendarday"
+    DELETE_CALENDARDAY = "workdays.delete_calendarday"
 
 
 class Open311Perm(StrEnum):

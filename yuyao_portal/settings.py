@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "core.rules",
+    "core.workdays",
     "grid",
     "volunteers",
     "negotiation",
@@ -186,7 +187,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING too
 # Defaults, synced into django-celery-beat's tables where a county admin can edit them.
 CELERY_BEAT_SCHEDULE = {
     # Reminders before the time limits, overdue flags and notices after them.
-    "sweep-deadlines": {"task": "grid.tasks.sweep_deadlines", "schedule": 300.0},
+    "sweep-deadlines": {"task": "core.workdays.tasks.sweep_deadlines", "schedule": 300.0},
     # Notifications whose on-commit enqueue was lost (broker down) go out within a minute.
     "drain-outbox": {
         "task": "grid.tasks.drain_outbox",

@@ -17,9 +17,10 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
+from core.workdays.calendar import WorkCalendar
+
 from ..models import Category, Household, Resident, Street
 from ..permissions import Role
-from ..workcalendar import WorkCalendar
 from .load import Progress, Writer
 from .names import place_names
 from .net import plan_party, write_community, write_party, write_street

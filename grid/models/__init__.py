@@ -29,7 +29,6 @@ from .people import (
 from .photos import RequestPhoto
 from .public import RequestSupport
 from .requests import (
-    CalendarDay,
     Category,
     LimitUnit,
     RequestEvent,
@@ -44,7 +43,6 @@ __all__ = [
     "Open311Key",
     "RequestApplication",
     "Open311Submission",
-    "CalendarDay",
     "Category",
     "LimitUnit",
     "RequestEvent",

@@ -1,5 +1,5 @@
-"""Residents' service requests (诉求): categories with their time limits, the working
-calendar, requests in their closed loop, and the timeline of every transition."""
+"""Residents' service requests (诉求): categories with their time limits, requests in
+their closed loop, and the timeline of every transition."""
 
 from decimal import Decimal
 
@@ -12,23 +12,6 @@ from guardian.models import UserObjectPermissionBase
 
 from ..querysets import ServiceRequestQuerySet
 from ..scoping import TierScoped
-
-
-class CalendarDay(models.Model):
-    """An exception to the Monday-to-Friday week: a public holiday or a make-up
-    working day (调休)."""
-
-    date = models.DateField(_("date"), unique=True)
-    is_workday = models.BooleanField(_("working day"))
-    note = models.CharField(_("note"), max_length=64, blank=True)
-
-    class Meta:
-        verbose_name = _("calendar day")
-        verbose_name_plural = _("working calendar")
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date} {self.note}"
 
 
 class LimitUnit(models.TextChoices):

@@ -273,21 +273,6 @@ def _close(application, user, state, note):
     application.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
 
 
-def working_hours_between(calendar, start, end) -> float:
-    """The working hours between two moments on the work calendar."""
-    start, end = timezone.localtime(start), timezone.localtime(end)
-    total = datetime.timedelta(0)
-    day = start.date()
-    while day <= end.date():
-        if calendar.is_workday(day):
-            for begin, finish in calendar._periods(day):
-                low, high = max(begin, start), min(finish, end)
-                if high > low:
-                    total += high - low
-        day += datetime.timedelta(days=1)
-    return total.total_seconds() / 3600
-
-
 def _resume_at(resume_on: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(
         resume_on, datetime.time.min, tzinfo=timezone.get_current_timezone()
@@ -470,7 +455,7 @@ def approve_application(*, user, application, note: str = "") -> RequestApplicat
         resume = _resume_at(application.resume_on)
         if resume <= now:
             refuse(_("The resume date has passed; refuse the application or withdraw it."))
-        hours = working_hours_between(calendar, now, resume)
+        hours = calendar.working_hours_between(now, resume)
         if request.due_handle_at and hours > 0:
             request.due_handle_at = calendar.add_working_hours(request.due_handle_at, hours)
         request.suspended_until = resume

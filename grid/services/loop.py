@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_user_perms
 
+from core.workdays.calendar import WorkCalendar
+
 from ..models import RequestEvent, ServiceRequest, ServiceRequestUserGrant
 from ..permissions import TIER_ORDER, Tier
 from ..scoping import holding_tiers
-from ..workcalendar import WorkCalendar
 from .errors import Conflict
 from .notify import notify_event
 

@@ -32,11 +32,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.workdays.calendar import WorkCalendar, hours_per_working_day
+
 from ..models import Notification, OutboxMessage, Post, Resident, ServiceRequest
 from ..permissions import ROLE_TIER, Role, Tier
 from ..scoping import role_permissions
 from ..sms import send_sms
-from ..workcalendar import WorkCalendar, work_periods
 from .limits import REGISTER_LIMIT_HOURS
 
 logger = logging.getLogger("grid.notify")
@@ -562,35 +563,6 @@ def notify_event(event) -> int:
 # --- deadlines -------------------------------------------------------------------------
 
 
-def hours_per_working_day() -> Decimal:
-    seconds = sum(
-        (
-            datetime.datetime.combine(datetime.date.min, end)
-            - datetime.datetime.combine(datetime.date.min, begin)
-        ).total_seconds()
-        for begin, end in work_periods()
-    )
-    return Decimal(str(seconds / 3600))
-
-
-def working_hours_between(calendar: WorkCalendar, start, end) -> Decimal:
-    """The working hours from ``start`` to ``end`` (0 if ``end`` is not later)."""
-    if end <= start:
-        return Decimal(0)
-    tz = timezone.get_current_timezone()
-    start, end = timezone.localtime(start), timezone.localtime(end)
-    day, total = start.date(), datetime.timedelta()
-    while day <= end.date():
-        if calendar.is_workday(day):
-            for begin, finish in work_periods():
-                lo = max(datetime.datetime.combine(day, begin, tzinfo=tz), start)
-                hi = min(datetime.datetime.combine(day, finish, tzinfo=tz), end)
-                if hi > lo:
-                    total += hi - lo
-        day += datetime.timedelta(days=1)
-    return Decimal(str(total.total_seconds() / 3600))
-
-
 def stage_limit_hours(stage: Stage, request) -> Decimal:
     """The stage's limit in working hours."""
     if stage.name == "register":
@@ -642,8 +614,7 @@ def sweep_deadlines(now=None) -> SweepResult:
                 for r in open_stage.filter(
                     **{f"{due}__gte": now, f"{due}__lte": now + REMINDER_LOOKAHEAD}
                 )
-                if working_hours_between(calendar, now, getattr(r, due))
-                <= reminder_window(stage, r)
+                if calendar.working_hours_between(now, getattr(r, due)) <= reminder_window(stage, r)
             ]
             late = list(
                 open_stage.filter(**{f"{due}__lt": now}).filter(

@@ -10,11 +10,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.workdays.calendar import WorkCalendar
+
 from ..models import ReturnVisit, ServiceRequest
 from ..permissions import TIER_ORDER, Tier
 from ..querysets import start_of_day
 from ..scoping import holdings, role_permissions, tier_column
-from ..workcalendar import WorkCalendar
 from .loop import CHANGE, LEVEL_TIER, can_work, expect_state, locked, record_event, refuse
 from .requests import apply_rating
 

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.workdays.calendar import WorkCalendar
 from grid import services
 from grid.models import (
     Category,
@@ -20,8 +21,6 @@ from grid.models import (
     ServiceRequest,
     ServiceRequestUserGrant,
 )
-from grid.services.approvals import working_hours_between
-from grid.workcalendar import WorkCalendar
 
 from ..factories import UserFactory
 
@@ -399,7 +398,7 @@ def test_a_suspended_request_is_not_flagged_overdue_and_its_deadline_moves(world
     # The deadline moved by the working time of the suspension: two weeks hold at least
     # eight working days of 7.5 hours.
     calendar = WorkCalendar.load(timezone.localdate() - datetime.timedelta(days=1))
-    hours = working_hours_between(calendar, before, resume)
+    hours = calendar.working_hours_between(before, resume)
     assert hours >= 8 * 7.5
     assert abs(request.due_handle_at - calendar.add_working_hours(due, hours)) < datetime.timedelta(
         minutes=1

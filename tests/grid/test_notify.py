@@ -333,16 +333,18 @@ def test_requests_that_are_not_open_are_left_alone(world, first):
 
 
 def test_the_tasks_run_in_process_and_are_scheduled(world, first, settings):
-    from grid.tasks import drain_outbox, sweep_deadlines
+    from core.workdays.tasks import sweep_deadlines
+    from grid.tasks import drain_outbox
 
     _due(first, due_register_at=at(2020, 1, 6, 10, 0))
-    # Called in-process: a real worker reads another database than the test's.
-    assert sweep_deadlines()["overdue"] == 1
-    assert sweep_deadlines()["queued"] == 0
+    # Called in-process: a real worker reads another database than the test's. The
+    # core's one deadline task runs the sweep the request loop registered.
+    assert sweep_deadlines()["requests"]["overdue"] == 1
+    assert sweep_deadlines()["requests"]["queued"] == 0
     assert drain_outbox() >= 1
     assert drain_outbox() == 0
     tasks = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert tasks["grid.tasks.sweep_deadlines"] == 300.0
+    assert tasks["core.workdays.tasks.sweep_deadlines"] == 300.0
     assert tasks["grid.tasks.drain_outbox"] == 60.0
 
 

@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.workdays.calendar import WorkCalendar
+from core.workdays.models import CalendarDay
 from grid import services
-from grid.models import CalendarDay, Category, HandlingUnit, RequestEvent, ServiceRequest
+from grid.models import Category, HandlingUnit, RequestEvent, ServiceRequest
 from grid.permissions import Role
-from grid.workcalendar import WorkCalendar
 
 from ..factories import UserFactory, attach
 
@@ -341,7 +342,7 @@ def test_the_overdue_task_runs_and_is_scheduled(world, settings):
     # Called in-process: a real worker reads another database than the test's.
     assert mark_overdue_requests() == 1
     assert mark_overdue_requests() == 0
-    assert "grid.tasks.sweep_deadlines" in {
+    assert "core.workdays.tasks.sweep_deadlines" in {
         entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
 

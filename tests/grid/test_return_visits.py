@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.workdays.calendar import WorkCalendar
+from core.workdays.models import CalendarDay
 from grid import services
-from grid.models import CalendarDay, RequestEvent, ReturnVisit, ServiceRequest
+from grid.models import RequestEvent, ReturnVisit, ServiceRequest
 from grid.services.visits import visits_due_before
-from grid.workcalendar import WorkCalendar
 
 from .request_states import walk
 
