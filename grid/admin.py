@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.readonly_admin import ReadOnlyMixin
+
 from .models import (
     Building,
     Community,
@@ -19,7 +21,7 @@ from .models import (
     Street,
     VerificationRequest,
 )
-from .scoped_admin import EstimatedCountPaginator, ReadOnlyMixin, ScopedModelAdmin
+from .scoped_admin import EstimatedCountPaginator, ScopedModelAdmin
 
 
 @admin.register(Street)
@@ -210,5 +212,4 @@ class PersonalDataAccessAdmin(ReadOnlyMixin, admin.ModelAdmin):
     show_full_result_count = False
 
 
-from . import notify_admin  # noqa: E402,F401  (registers the outbox and the inboxes)
 from .open311 import admin as open311_admin  # noqa: E402,F401  (registers the partner keys)

@@ -138,8 +138,8 @@ class Open311Perm(StrEnum):
 
 class NotifyPerm(StrEnum):
     # The outbox and everyone's inbox, read in admin by the county (phones masked).
-    VIEW_OUTBOXMESSAGE = "grid.view_outboxmessage"
-    VIEW_NOTIFICATION = "grid.view_notification"
+    VIEW_OUTBOXMESSAGE = "notify.view_outboxmessage"
+    VIEW_NOTIFICATION = "notify.view_notification"
 
 
 # Nobody deletes residents, movements or the access log: they change state instead.

@@ -6,6 +6,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.masking import mask_phone  # noqa: F401  (every mask of personal data from here)
+
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
@@ -64,13 +66,6 @@ def mask_id_number(value: str) -> str:
     if not value:
         return ""
     return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else "*" * len(value)
-
-
-def mask_phone(value: str) -> str:
-    """``138****5678``."""
-    if not value:
-        return ""
-    return value[:3] + "****" + value[-4:] if len(value) >= 8 else "*" * len(value)
 
 
 def make_id_number(region: str, born: datetime.date, sequence: int) -> str:

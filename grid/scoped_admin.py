@@ -85,16 +85,3 @@ class ScopedModelAdmin(admin.ModelAdmin):
             # The write was rolled back: say why and go back to the list.
             self.message_user(request, str(exc), messages.ERROR)
             return self.response_post_save_change(request, None)
-
-
-class ReadOnlyMixin:
-    """Records that only services write (movements, decisions) are read here."""
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

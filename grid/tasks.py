@@ -8,17 +8,11 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def drain_outbox() -> int:
-    """Deliver the pending notifications: enqueued when a change commits, and run every
-    minute to catch what an unreachable broker kept from being enqueued."""
-    return services.drain_outbox()
-
-
 @shared_task(acks_late=True)
 def sweep_deadlines() -> dict:
-    """Remind before the time limits, flag and notice the requests past them (running
-    it twice sends nothing twice)."""
+    """The request loop's sweep alone (``core.workdays.tasks.sweep_deadlines`` runs it
+    with every app's; schedules saved under this name still work): remind before the
+    time limits, flag and notice the requests past them, idempotently."""
     return asdict(services.sweep_deadlines())
 
 

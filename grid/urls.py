@@ -63,6 +63,11 @@ urlpatterns = [
 urlpatterns += [
     path("inbox/", notify_views.InboxView.as_view(), name="inbox"),
     path("inbox/read/", notify_views.InboxReadView.as_view(), name="inbox-read"),
+    path(
+        "inbox/preferences/",
+        notify_views.InboxPreferencesView.as_view(),
+        name="inbox-preferences",
+    ),
     path("inbox/<id:pk>/", notify_views.InboxOpenView.as_view(), name="inbox-open"),
 ]
 

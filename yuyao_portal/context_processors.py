@@ -15,6 +15,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.notify.services import unread_count
 from grid.identity import (  # noqa: F401  (the audiences, as the templates and tests name them)
     DEPARTMENT,
     EVERYONE,
@@ -123,11 +124,7 @@ def area_url(who: Identity) -> str | None:
 
 def unread_notifications(user) -> int:
     """The signed-in user's unread notifications: one indexed count."""
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    from grid.models import Notification
-
-    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+    return unread_count(user)
 
 
 def navigation(request, who: Identity | None, care: bool, unread: int = 0) -> list[dict]:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "core.rules",
     "core.workdays",
+    "core.notify",
     "grid",
     "volunteers",
     "negotiation",
@@ -190,13 +191,15 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "core.workdays.tasks.sweep_deadlines", "schedule": 300.0},
     # Notifications whose on-commit enqueue was lost (broker down) go out within a minute.
     "drain-outbox": {
-        "task": "grid.tasks.drain_outbox",
+        "task": "core.notify.tasks.drain_outbox",
         "schedule": float(env_int("OUTBOX_DRAIN_SECONDS", 60)),
     },
     "purge-audit-events": {"task": "yuyao_portal.tasks.purge_audit_events", "schedule": 86400.0},
+    # The daily digest text of the users who chose it for some kinds of notice.
+    "notify-digests": {"task": "core.notify.tasks.send_digests", "schedule": 86400.0},
 }
-# Text messages (grid/sms.py): the backend's dotted path; the default writes them to the log.
-PORTAL_SMS_BACKEND = env_str("PORTAL_SMS_BACKEND", "grid.sms.LogSMSBackend")
+# Text messages (core/notify/sms.py): the backend's dotted path; the default logs them.
+PORTAL_SMS_BACKEND = env_str("PORTAL_SMS_BACKEND", "core.notify.sms.LogSMSBackend")
 
 AUTH_USER_MODEL = "yuyao_portal.User"
 AUTHENTICATION_BACKENDS = [

@@ -7,13 +7,21 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.apiinput import StrictInputMixin
-
-from .. import services
-from ..models import Notification
+from core.notify import services
+from core.notify.models import Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
     is_read = serializers.BooleanField(read_only=True)
+    request = serializers.SerializerMethodField(
+        help_text=_("The service request the notice is about, if it is about one.")
+    )
+
+    def get_request(self, obj) -> int | None:
+        kind = obj.subject_type
+        if kind is not None and (kind.app_label, kind.model) == ("grid", "servicerequest"):
+            return obj.subject_id
+        return None
 
     class Meta:
         model = Notification
@@ -56,8 +64,10 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filter_backends: list = []
 
     def get_queryset(self):
-        queryset = Notification.objects.filter(user_id=self.request.user.pk).order_by(
-            "-created_at", "-id"
+        queryset = (
+            Notification.objects.filter(user_id=self.request.user.pk)
+            .select_related("subject_type")
+            .order_by("-created_at", "-id")
         )
         unread = self.request.query_params.getlist("unread")
         if unread:

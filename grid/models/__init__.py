@@ -14,7 +14,6 @@ from .net import (
     RolePermission,
     Street,
 )
-from .notify import Notification, OutboxMessage
 from .open311 import Open311Key, Open311Submission
 from .people import (
     Household,
@@ -38,8 +37,6 @@ from .requests import (
 from .visits import ReturnVisit
 
 __all__ = [
-    "Notification",
-    "OutboxMessage",
     "Open311Key",
     "RequestApplication",
     "Open311Submission",

@@ -16,15 +16,7 @@ from .approvals import (
 )
 from .loop import can_work
 from .net import install_role_permissions, move_building, move_community, move_grid
-from .notify import (
-    drain_outbox,
-    mark_overdue,
-    mark_read,
-    notify,
-    notify_event,
-    sweep_deadlines,
-    unread_count,
-)
+from .notices import mark_overdue, notify_event, sweep_deadlines
 from .people import (
     can_reveal,
     check_verification_code,
@@ -81,10 +73,6 @@ __all__ = [
     "handle_request",
     "mark_duplicate",
     "mark_overdue",
-    "drain_outbox",
-    "mark_read",
-    "unread_count",
-    "notify",
     "notify_event",
     "sweep_deadlines",
     "register_request",

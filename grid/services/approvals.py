@@ -18,9 +18,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_user_perms
 
+from core.notify.services import notify
+
 from ..models import (
     HandlingUnit,
-    Notification,
     Post,
     RequestApplication,
     ServiceRequest,
@@ -43,7 +44,8 @@ from .loop import (
     require_worker,
     work_calendar,
 )
-from .notify import notify
+from .notices import Kind as NoticeKind
+from .notices import request_url
 
 State = ServiceRequest.State
 Level = ServiceRequest.Level
@@ -309,11 +311,12 @@ def propose_transfer(*, user, request, unit, reason: str) -> RequestApplication:
         ) % {"number": request.number}
     notify(
         key=f"transfer:{application.pk}",
-        kind=Notification.Kind.STATUS,
+        kind=NoticeKind.STATUS,
         title=title,
         body=reason,
-        request=request,
-        users=staff,
+        subject=request,
+        url=request_url(request),
+        recipients=staff,
         actor=user,
     )
     return application

@@ -14,7 +14,7 @@ from ..models import RequestEvent, ServiceRequest, ServiceRequestUserGrant
 from ..permissions import TIER_ORDER, Tier
 from ..scoping import holding_tiers
 from .errors import Conflict
-from .notify import notify_event
+from .notices import notify_event
 
 State = ServiceRequest.State
 Level = ServiceRequest.Level

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import ratelimit
+from core.notify.sms import send_sms
 from yuyao_portal import audit
 
 from ..models import (
@@ -23,7 +24,6 @@ from ..models import (
 )
 from ..pii import validate_phone
 from ..scoping import forget_holdings, verify_in_scope
-from ..sms import send_sms
 from .errors import Conflict
 
 REVEALABLE = {

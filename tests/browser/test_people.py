@@ -13,10 +13,10 @@ import re
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
+from core.notify.sms import MemorySMSBackend
 from grid.models import Building, Community, Household, Resident, VerificationRequest
 from grid.pii import make_id_number
 from grid.roster import COLUMNS
-from grid.sms import MemorySMSBackend
 
 from .journey import PASSWORD, VIEWPORTS
 
@@ -59,7 +59,7 @@ def grid_member(grid) -> str:
 
 
 def test_resident_signs_up_and_is_confirmed(journey, viewport, settings):
-    settings.PORTAL_SMS_BACKEND = "grid.sms.MemorySMSBackend"
+    settings.PORTAL_SMS_BACKEND = "core.notify.sms.MemorySMSBackend"
     MemorySMSBackend.outbox.clear()
     page = journey.page
     building = Building.objects.order_by("code").select_related("grid__community__street").first()

@@ -97,7 +97,7 @@ def test_postgres_restarted_under_load(stack, category_id):
     assert set(stored.values()) == {1}, "a stored request without (or with two) first entries"
     without_notice = stack.query(
         "SELECT r.id FROM grid_servicerequest r WHERE r.description LIKE %s AND NOT EXISTS "
-        "(SELECT 1 FROM grid_outboxmessage o WHERE (o.payload->>'request_id')::bigint = r.id)",
+        "(SELECT 1 FROM grid_outboxmessage o WHERE (o.payload->>'subject_id')::bigint = r.id)",
         (PREFIX + "%",),
     )
     assert without_notice == []

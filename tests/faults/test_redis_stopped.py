@@ -17,8 +17,8 @@ DRAIN_SECONDS = 2  # the periodic drain (beat), every minute in production
 
 def outbox_of(stack, ids):
     return stack.query(
-        "SELECT o.id, o.state, o.attempts, o.recipient_id, o.payload->>'request_id' "
-        "FROM grid_outboxmessage o WHERE (o.payload->>'request_id')::bigint = ANY(%s)",
+        "SELECT o.id, o.state, o.attempts, o.recipient_id, o.payload->>'subject_id' "
+        "FROM grid_outboxmessage o WHERE (o.payload->>'subject_id')::bigint = ANY(%s)",
         (list(ids),),
     )
 
@@ -77,7 +77,7 @@ def test_redis_stopped_while_residents_submit(stack, category_id):
     rows = outbox_of(stack, ids)
     assert rows and {(row[1], row[2]) for row in rows} == {("sent", 1)}
     delivered = stack.query(
-        "SELECT o.id, count(n.id), min(n.user_id), min(n.request_id) FROM grid_outboxmessage o "
+        "SELECT o.id, count(n.id), min(n.user_id), min(n.subject_id) FROM grid_outboxmessage o "
         "LEFT JOIN grid_notification n ON n.source_id = o.id "
         "WHERE o.id = ANY(%s) GROUP BY o.id",
         ([row[0] for row in rows],),
@@ -89,8 +89,8 @@ def test_redis_stopped_while_residents_submit(stack, category_id):
         assert request_id == int(by_row[outbox_id][4])
     # One notice per recipient and request: the grid's staff heard of each submission once.
     per_request = stack.query(
-        "SELECT request_id, user_id, count(*) FROM grid_notification "
-        "WHERE request_id = ANY(%s) GROUP BY request_id, user_id",
+        "SELECT subject_id, user_id, count(*) FROM grid_notification "
+        "WHERE subject_id = ANY(%s) GROUP BY subject_id, user_id",
         (ids,),
     )
     assert {row[0] for row in per_request} == set(ids)

@@ -11,11 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.notify.models import Notification
+from core.notify.services import drain_outbox
 from core.workdays.calendar import WorkCalendar
 from grid import services
 from grid.models import (
     Category,
-    Notification,
     RequestApplication,
     RequestEvent,
     ServiceRequest,
@@ -635,10 +636,10 @@ def _inbox(user):
 def test_the_unit_asked_and_the_tier_above_hear_of_applications(world):
     request = _registered(world)
     member = world.user("grid_member")
-    services.drain_outbox()
+    drain_outbox()
     told = len(_inbox(member))
     services.propose_transfer(user=member, request=request, unit=world.units[0], reason="物业")
-    services.drain_outbox()
+    drain_outbox()
     assert any(request.number in title for title in _inbox(world.users["unit_staff"]))
     assert len(_inbox(member)) == told  # never told of one's own action
 
@@ -648,8 +649,8 @@ def test_the_unit_asked_and_the_tier_above_hear_of_applications(world):
     services.apply_for(
         user=world.user("unit_staff"), request=request, kind="extension", reason="材料", days=1
     )
-    services.drain_outbox()
+    drain_outbox()
     # the extension waits for the community (the tier above a grid-level request)
     assert len(_inbox(world.users["community_worker"])) == before + 1
-    services.drain_outbox()
+    drain_outbox()
     assert len(_inbox(world.users["community_worker"])) == before + 1  # once

@@ -14,14 +14,16 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.notify.models import Notification, OutboxMessage
+from core.notify.services import drain_outbox, notify
+from core.notify.sms import MemorySMSBackend
 from grid import services
-from grid.models import Category, Notification, OutboxMessage, Post, ServiceRequest
+from grid.models import Category, Post, ServiceRequest
 from grid.services.loop import record_event
-from grid.services.notify import REMINDER_SHARE, sweep_deadlines
-from grid.sms import MemorySMSBackend
+from grid.services.notices import REMINDER_SHARE, sweep_deadlines
 
 TZ = ZoneInfo("Asia/Shanghai")
-SMS = override_settings(PORTAL_SMS_BACKEND="grid.sms.MemorySMSBackend")
+SMS = override_settings(PORTAL_SMS_BACKEND="core.notify.sms.MemorySMSBackend")
 
 
 def at(*args):
@@ -46,7 +48,7 @@ def inbox(world):
     seen = set(Notification.objects.values_list("pk", flat=True))
 
     def news():
-        services.drain_outbox()
+        drain_outbox()
         fresh = Notification.objects.exclude(pk__in=seen).select_related("user")
         seen.update(n.pk for n in fresh)
         return sorted(n.user.username for n in fresh)
@@ -66,7 +68,7 @@ def test_a_submission_tells_the_grid_member_not_the_reporter(world, first, inbox
     assert OutboxMessage.objects.filter(state="pending").count() == 1
     assert inbox() == ["grid_member"]
     notice = Notification.objects.get()
-    assert notice.request == first and notice.kind == "status"
+    assert notice.subject == first and notice.kind == "status"
     assert first.number in notice.title
     assert notice.url == f"/net/requests/{first.pk}/"
     assert notice.read_at is None
@@ -92,7 +94,7 @@ def test_the_whole_loop_tells_exactly_the_right_people(world, first, inbox):
     services.evaluate_request(user=resident, request=first, rating=1, comment="没清干净")
     assert inbox() == ["grid_member", "unit_staff"]  # reopened for re-handling
     # Every notification points at the request, and nobody heard of their own action.
-    assert set(Notification.objects.values_list("request", flat=True)) == {first.pk}
+    assert set(Notification.objects.values_list("subject_id", flat=True)) == {first.pk}
     for event in first.events.exclude(actor=None):
         assert not Notification.objects.filter(
             user=event.actor, source__dedupe_key__startswith=f"request:{first.pk}:event:{event.pk}:"
@@ -154,12 +156,12 @@ def test_text_messages_go_to_the_reporter_for_outcomes_only(world, first, sms):
     services.register_request(user=member, request=first)
     services.dispatch_request(user=member, request=first, handler_user=member)
     services.start_request(user=member, request=first)
-    services.drain_outbox()
+    drain_outbox()
     assert sms == []  # registered, dispatched, in progress: inbox only
     services.handle_request(user=member, request=first, result="已清理")
     services.close_request(user=member, request=first)
-    services.drain_outbox()
-    services.drain_outbox()
+    drain_outbox()
+    drain_outbox()
     assert [to for to, _ in sms] == [phone, phone]
     assert all(first.number in text for _, text in sms)
     assert OutboxMessage.objects.filter(channel="sms", state="sent").count() == 2
@@ -169,9 +171,9 @@ def test_draining_twice_delivers_once(world, first, sms):
     member = world.user("grid_member")
     services.reject_request(user=member, request=first, reason="重复")
     rows = OutboxMessage.objects.count()
-    assert services.drain_outbox() == rows
+    assert drain_outbox() == rows
     notifications = Notification.objects.count()
-    assert services.drain_outbox() == 0
+    assert drain_outbox() == 0
     assert Notification.objects.count() == notifications == rows - 1  # one is a text message
     assert len(sms) == 1
     assert not OutboxMessage.objects.exclude(state="sent").exists()
@@ -180,10 +182,10 @@ def test_draining_twice_delivers_once(world, first, sms):
 
 def test_queuing_the_same_notice_twice_writes_it_once(world):
     user = world.user("outsider")
-    kwargs = {"key": "test:1", "kind": "status", "title": "t", "users": [user, user]}
-    assert services.notify(**kwargs) == 1
-    assert services.notify(**kwargs) == 0
-    services.drain_outbox()
+    kwargs = {"key": "test:1", "kind": "status", "title": "t", "recipients": [user, user]}
+    assert notify(**kwargs) == 1
+    assert notify(**kwargs) == 0
+    drain_outbox()
     assert Notification.objects.filter(user=user).count() == 1
 
 
@@ -197,7 +199,7 @@ def test_a_failing_sms_gateway_is_retried_then_given_up(world, first):
     services.reject_request(user=member, request=first, reason="重复")
     with override_settings(PORTAL_SMS_BACKEND="tests.grid.test_notify.FailingSMSBackend"):
         for _ in range(10):
-            services.drain_outbox()
+            drain_outbox()
     row = OutboxMessage.objects.get(channel="sms")
     assert (row.state, row.attempts) == ("failed", 5)
     assert "gateway down" in row.last_error
@@ -224,15 +226,15 @@ class DyingSMSBackend:
 
 def test_a_drain_killed_midway_sends_no_text_message_twice(world):
     phones = ["13800000001", "13800000002", "13800000003"]
-    services.notify(key="test:killed", kind="status", title="t", sms=[(None, p) for p in phones])
+    notify(key="test:killed", kind="status", title="t", sms=[(None, p) for p in phones])
     DyingSMSBackend.sent, DyingSMSBackend.die_on = [], 2
     with override_settings(PORTAL_SMS_BACKEND="tests.grid.test_notify.DyingSMSBackend"):
         with pytest.raises(WorkerKilled):
-            services.drain_outbox()
+            drain_outbox()
         # Each text message is committed on its own: the first stays sent.
         states = OutboxMessage.objects.filter(channel="sms").order_by("id")
         assert list(states.values_list("state", flat=True)) == ["sent", "pending", "pending"]
-        services.drain_outbox()  # the task again, in a new worker
+        drain_outbox()  # the task again, in a new worker
     assert list(states.values_list("state", "attempts")) == [("sent", 1)] * 3
     assert DyingSMSBackend.sent == phones  # each handed to the gateway once
 
@@ -246,14 +248,14 @@ def _due(request, **fields):
 
 
 def _kinds():
-    services.drain_outbox()
+    drain_outbox()
     return sorted(
         (n.kind, n.user.username) for n in Notification.objects.select_related("user").all()
     )
 
 
 def test_registration_reminder_then_overdue_notice_once(world, first, sms):
-    services.drain_outbox()
+    drain_outbox()
     Notification.objects.all().delete()
     due = at(2026, 3, 4, 10, 0)  # a Wednesday; the limit is one working hour
     _due(first, due_register_at=due)
@@ -294,7 +296,7 @@ def test_handling_reminder_goes_to_the_handler_and_a_new_due_time_is_reminded_af
     member = world.user("grid_member")
     services.register_request(user=member, request=first)
     services.dispatch_request(user=member, request=first, handler_unit=world.units[0])
-    services.drain_outbox()
+    drain_outbox()
     Notification.objects.all().delete()
     # Two working hours: the reminder comes in the last 24 working minutes, and the lunch
     # break is not working time.
@@ -321,20 +323,20 @@ def test_handling_reminder_goes_to_the_handler_and_a_new_due_time_is_reminded_af
 def test_requests_that_are_not_open_are_left_alone(world, first):
     member = world.user("grid_member")
     services.reject_request(user=member, request=first, reason="重复")
-    services.drain_outbox()
+    drain_outbox()
     before = Notification.objects.count()
     _due(first, due_register_at=at(2026, 3, 4, 10, 0))
     result = sweep_deadlines(now=at(2026, 3, 5, 10, 0))
     assert (result.overdue, result.noticed, result.queued) == (0, 0, 0)
     first.refresh_from_db()
     assert not first.register_overdue
-    services.drain_outbox()
+    drain_outbox()
     assert Notification.objects.count() == before
 
 
 def test_the_tasks_run_in_process_and_are_scheduled(world, first, settings):
     from core.workdays.tasks import sweep_deadlines
-    from grid.tasks import drain_outbox
+    from core.notify.tasks import drain_outbox
 
     _due(first, due_register_at=at(2020, 1, 6, 10, 0))
     # Called in-process: a real worker reads another database than the test's. The
@@ -345,7 +347,8 @@ def test_the_tasks_run_in_process_and_are_scheduled(world, first, settings):
     assert drain_outbox() == 0
     tasks = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert tasks["core.workdays.tasks.sweep_deadlines"] == 300.0
-    assert tasks["grid.tasks.drain_outbox"] == 60.0
+    assert tasks["core.notify.tasks.drain_outbox"] == 60.0
+    assert tasks["core.notify.tasks.send_digests"] == 86400.0
 
 
 # --- the broker -------------------------------------------------------------------------
@@ -382,15 +385,14 @@ def test_with_the_broker_down_the_request_is_accepted_and_delivered_later(
     assert time.monotonic() - started < 3  # the enqueue fails fast
     assert "not enqueued" in caplog.text
     created = ServiceRequest.objects.get(pk=response.json()["id"])
-    pending = OutboxMessage.objects.filter(state="pending", payload__request_id=created.pk)
+    pending = OutboxMessage.objects.filter(state="pending", payload__subject_id=created.pk)
     assert pending.count() == 1
-    assert not Notification.objects.filter(request=created).exists()
+    assert not Notification.objects.filter(subject_id=created.pk).exists()
     # The broker is back (or the periodic drain runs): delivered, once.
-    services.drain_outbox()
-    services.drain_outbox()
-    assert list(Notification.objects.filter(request=created).values_list("user", flat=True)) == [
-        world.users["grid_member"].pk
-    ]
+    drain_outbox()
+    drain_outbox()
+    delivered = Notification.objects.filter(subject_id=created.pk)
+    assert list(delivered.values_list("user", flat=True)) == [world.users["grid_member"].pk]
     assert not OutboxMessage.objects.filter(state="pending").exists()
 
 
@@ -404,8 +406,8 @@ def test_with_an_eager_broker_the_drain_runs_on_commit(
         )
         services.register_request(user=world.user("grid_member"), request=created)
     assert len(callbacks) == 2  # a drain asked for by each change
-    assert Notification.objects.filter(request=created).count() == 2
-    assert not OutboxMessage.objects.filter(state="pending", payload__request_id=created.pk)
+    assert Notification.objects.filter(subject_id=created.pk).count() == 2
+    assert not OutboxMessage.objects.filter(state="pending", payload__subject_id=created.pk)
 
 
 # --- the inbox page --------------------------------------------------------------------
@@ -563,8 +565,8 @@ def test_the_outbox_in_admin_is_read_only_with_phones_masked(world, first, clien
     row = OutboxMessage.objects.get(channel="sms")
     phone = world.residents[0].phone
     client.force_login(world.users["county_admin"])
-    html = client.get(f"/admin/grid/outboxmessage/{row.pk}/change/").content.decode()
+    html = client.get(f"/admin/notify/outboxmessage/{row.pk}/change/").content.decode()
     assert phone[:3] in html and phone not in html
-    assert client.get("/admin/grid/outboxmessage/add/").status_code == 403
+    assert client.get("/admin/notify/outboxmessage/add/").status_code == 403
     client.force_login(world.users["street_admin"])
-    assert client.get("/admin/grid/outboxmessage/").status_code == 403
+    assert client.get("/admin/notify/outboxmessage/").status_code == 403

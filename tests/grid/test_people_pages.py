@@ -5,13 +5,13 @@ import re
 import pytest
 from django.urls import reverse
 
+from core.notify.sms import MemorySMSBackend
 from grid.models import PersonalDataAccess, Resident, VerificationCode, VerificationRequest
-from grid.sms import MemorySMSBackend
 
 
 @pytest.fixture
 def sms(settings):
-    settings.PORTAL_SMS_BACKEND = "grid.sms.MemorySMSBackend"
+    settings.PORTAL_SMS_BACKEND = "core.notify.sms.MemorySMSBackend"
     MemorySMSBackend.outbox.clear()
     return MemorySMSBackend.outbox
 

@@ -10,9 +10,9 @@ import pytest
 from django.conf import settings as django_settings
 
 from core import ratelimit
+from core.notify.sms import MemorySMSBackend
 from core.ratelimit import Limit, RateLimited
 from grid.models import Category, Open311Key, ServiceRequest, VerificationCode
-from grid.sms import MemorySMSBackend
 
 START = 1_800_000_000 - 1_800_000_000 % 3600  # the start of an hour window
 
@@ -32,7 +32,7 @@ def english(client):
 
 @pytest.fixture
 def sms(settings):
-    settings.PORTAL_SMS_BACKEND = "grid.sms.MemorySMSBackend"
+    settings.PORTAL_SMS_BACKEND = "core.notify.sms.MemorySMSBackend"
     MemorySMSBackend.outbox = []
     return MemorySMSBackend.outbox
 

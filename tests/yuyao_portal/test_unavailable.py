@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
-from grid.models import Category, OutboxMessage, RequestEvent, ServiceRequest
+from core.notify.models import OutboxMessage
+from grid.models import Category, RequestEvent, ServiceRequest
 from yuyao_portal.errors import database_unavailable
 
 MESSAGE = "The portal cannot reach its database for a moment. Nothing was saved"

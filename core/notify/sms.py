@@ -5,9 +5,9 @@ import logging
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .pii import mask_phone
+from core.masking import mask_phone
 
-logger = logging.getLogger("grid.sms")
+logger = logging.getLogger("core.notify.sms")
 
 
 class LogSMSBackend:
@@ -27,7 +27,7 @@ class MemorySMSBackend:
 
 
 def sms_backend():
-    return import_string(getattr(settings, "PORTAL_SMS_BACKEND", "grid.sms.LogSMSBackend"))()
+    return import_string(getattr(settings, "PORTAL_SMS_BACKEND", "core.notify.sms.LogSMSBackend"))()
 
 
 def send_sms(phone: str, message: str) -> None:

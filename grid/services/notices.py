@@ -1,19 +1,13 @@
-"""Notifications of the request loop: status changes, reminders (催办) and overdue
-notices, through an outbox.
+"""Who hears of what in the request loop, through the core's notifications
+(``core.notify``): the people told of each timeline entry, and the reminders (催办)
+and overdue notices of the deadline sweep.
 
-* ``notify()`` writes ``OutboxMessage`` rows in the caller's transaction, one per
-  recipient and channel, each with a unique ``dedupe_key`` (writing the same notice
-  twice queues it once), and asks for a drain once the transaction commits. If the
-  broker cannot be reached the enqueue is logged and dropped: the change stands, the
-  rows stay pending and the periodic drain (every minute) delivers them.
-* ``drain_outbox()`` delivers the pending rows, each exactly once: an inbox row becomes
-  a ``Notification``; a text message goes through the SMS backend of ``grid/sms.py``.
-* ``notify_event()`` is called by ``_event()`` for every timeline entry: who hears of a
-  transition is the table ``ACTION_AUDIENCE`` below; the actor never hears of their own
-  action.
-* ``sweep_deadlines()`` (every five minutes) reminds the handler before a limit and,
-  once it has passed, sets the stage's overdue flag and tells the handler and the tier
-  above. Running it twice sends nothing twice.
+* ``notify_event()`` is called by ``record_event()`` for every timeline entry: who
+  hears of a transition is the table ``ACTION_AUDIENCE`` below; the actor never hears
+  of their own action.
+* ``sweep_deadlines()`` (registered with ``core.workdays``, every five minutes) reminds
+  the handler before a limit and, once it has passed, sets the stage's overdue flag and
+  tells the handler and the tier above. Running it twice sends nothing twice.
 """
 
 from __future__ import annotations
@@ -25,43 +19,43 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.notify.kinds import Kind as NoticeKind
+from core.notify.kinds import register_kind
+from core.notify.services import build_messages, notify, queue
 from core.workdays.calendar import WorkCalendar, hours_per_working_day
+from core.workdays.deadlines import reminder_due, reminder_window
 
-from ..models import Notification, OutboxMessage, Post, Resident, ServiceRequest
+from ..models import Post, Resident, ServiceRequest
 from ..permissions import ROLE_TIER, Role, Tier
 from ..scoping import role_permissions
-from ..sms import send_sms
 from .limits import REGISTER_LIMIT_HOURS
 
 logger = logging.getLogger("grid.notify")
 
-Kind = Notification.Kind
-Channel = OutboxMessage.Channel
-Sending = OutboxMessage.State
+
+class Kind:
+    """The request loop's kinds of notice (keys as they were first stored)."""
+
+    STATUS, REMINDER, OVERDUE = "status", "reminder", "overdue"
+
+
+register_kind(
+    NoticeKind(Kind.STATUS, gettext_lazy("Status change"), sms=True),
+    NoticeKind(Kind.REMINDER, gettext_lazy("Reminder"), level="warning"),
+    NoticeKind(Kind.OVERDUE, gettext_lazy("Overdue notice"), level="danger", sms=True),
+)
 State = ServiceRequest.State
 
 CHANGE = "grid.change_servicerequest"
 LEVEL_TIER = {"grid": Tier.GRID, "community": Tier.COMMUNITY, "street": Tier.STREET}
 TIER_ABOVE = {Tier.GRID: Tier.COMMUNITY, Tier.COMMUNITY: Tier.STREET, Tier.STREET: Tier.COUNTY}
-
-# --- delivery ------------------------------------------------------------------------
-
-MAX_ATTEMPTS = 5  # a text message that failed this often is left as failed
-DRAIN_BATCH = 200  # rows claimed per transaction
-DRAIN_LIMIT = 5000  # rows delivered per drain at most; the next drain takes the rest
-# The on-commit enqueue connects once and gives up (kombu's ``max_retries``): the
-# periodic drain is the retry.
-ENQUEUE_TRANSPORT_OPTIONS = {"max_retries": 0}
-# The drain task, by the name it is registered under (grid/tasks.py, imported when the
-# app is ready): the services never import the tasks that call them.
-DRAIN_TASK = "grid.tasks.drain_outbox"
 
 # --- who hears of what -----------------------------------------------------------------
 
@@ -185,236 +179,6 @@ class SweepResult:
     queued: int = 0  # outbox rows written
 
 
-# --- writing to the outbox -------------------------------------------------------------
-
-
-def _in_site_language(text) -> str:
-    """Stored texts are written in the portal's language, whoever's request caused them."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(text)
-
-
-def _request_url(request) -> str:
-    return reverse("grid:request-detail", args=[request.pk]) if request is not None else ""
-
-
-def _messages(
-    *,
-    key: str,
-    kind: str,
-    title: str,
-    body: str = "",
-    request=None,
-    users: Iterable = (),
-    sms: Iterable[tuple] = (),
-    actor=None,
-) -> list[OutboxMessage]:
-    actor_id = getattr(actor, "pk", None)
-    inbox_payload = {
-        "kind": str(kind),
-        "title": title[:200],
-        "body": body[:1000],
-        "url": _request_url(request),
-        "request_id": getattr(request, "pk", None),
-    }
-    rows, seen = [], set()
-    for user in users:
-        if user is None or user.pk == actor_id or ("inbox", user.pk) in seen:
-            continue
-        seen.add(("inbox", user.pk))
-        rows.append(
-            OutboxMessage(
-                channel=Channel.INBOX,
-                recipient=user,
-                payload=inbox_payload,
-                dedupe_key=f"{key}:inbox:{user.pk}"[:200],
-            )
-        )
-    for user, phone in sms:
-        if not phone or (user is not None and user.pk == actor_id):
-            continue
-        who = f"u{user.pk}" if user is not None else f"p{phone}"
-        if ("sms", who) in seen:
-            continue
-        seen.add(("sms", who))
-        rows.append(
-            OutboxMessage(
-                channel=Channel.SMS,
-                recipient=user,
-                payload={"phone": phone, "text": title[:300], "kind": str(kind)},
-                dedupe_key=f"{key}:sms:{who}"[:200],
-            )
-        )
-    return rows
-
-
-def _queue(rows: list[OutboxMessage]) -> list[OutboxMessage]:
-    """Write the rows whose key is new, in the caller's transaction; a drain is asked
-    for once it commits. Returns the rows written."""
-    if not rows:
-        return []
-    existing = set(
-        OutboxMessage.objects.filter(dedupe_key__in=[r.dedupe_key for r in rows]).values_list(
-            "dedupe_key", flat=True
-        )
-    )
-    fresh = [r for r in rows if r.dedupe_key not in existing]
-    if fresh:
-        # A concurrent writer of the same key loses quietly: the unique key keeps one.
-        OutboxMessage.objects.bulk_create(fresh, ignore_conflicts=True)
-        _drain_on_commit()
-    return fresh
-
-
-def notify(
-    *,
-    key: str,
-    kind: str,
-    title: str,
-    body: str = "",
-    request=None,
-    users: Iterable = (),
-    sms: Iterable[tuple] = (),
-    actor=None,
-) -> int:
-    """Queue one notice: an inbox notification for each of ``users`` and a text message
-    for each ``(user or None, phone)`` of ``sms``, never to ``actor``. ``key`` names
-    the notice; the same key queued again writes nothing. Returns the rows written."""
-    return len(
-        _queue(
-            _messages(
-                key=key,
-                kind=kind,
-                title=title,
-                body=body,
-                request=request,
-                users=users,
-                sms=sms,
-                actor=actor,
-            )
-        )
-    )
-
-
-def _drain_on_commit() -> None:
-    # A drain finds nothing left to do when an earlier one of the same commit ran.
-    transaction.on_commit(enqueue_drain, robust=True)
-
-
-def enqueue_drain() -> bool:
-    """Ask a worker to drain the outbox. A broker that cannot be reached costs a log
-    line, not the request: the periodic drain delivers the rows later.
-
-    The publish fails fast: no retry of the publish, and a connection that gives up at
-    the first refusal (Celery's default would retry for seconds inside the request)."""
-    from celery import current_app
-    from kombu.exceptions import KombuError
-    from redis.exceptions import RedisError
-
-    try:
-        drain_task = current_app.tasks[DRAIN_TASK]
-        with drain_task.app.connection_for_write(
-            transport_options=ENQUEUE_TRANSPORT_OPTIONS
-        ) as conn:
-            drain_task.apply_async(retry=False, connection=conn)
-    except (KombuError, RedisError, OSError) as exc:
-        logger.warning("Outbox drain not enqueued (%s); the periodic drain will deliver.", exc)
-        return False
-    except Exception:  # the change is committed: never turn a notice into an error page
-        logger.exception("Outbox drain failed; the periodic drain will retry.")
-        return False
-    return True
-
-
-# --- delivering ------------------------------------------------------------------------
-
-
-def _claim(after_id: int, size: int) -> list[OutboxMessage]:
-    queryset = OutboxMessage.objects.filter(state=Sending.PENDING, id__gt=after_id).order_by("id")
-    if connection.features.has_select_for_update_skip_locked:
-        queryset = queryset.select_for_update(skip_locked=True)
-    return list(queryset[:size])
-
-
-def _one_batch(rows: list[OutboxMessage]) -> list[OutboxMessage]:
-    """The inbox rows before the first text message, or that text message alone.
-
-    An inbox row is delivered by the transaction that marks it sent: all or nothing,
-    whatever happens to the worker. A text message leaves the database when the gateway
-    takes it, so each one is marked sent in a transaction of its own: a worker killed
-    mid-drain sends again at most the one message it was handing over, not the batch."""
-    for index, row in enumerate(rows):
-        if row.channel == Channel.SMS:
-            return rows[:index] or rows[:1]
-    return rows
-
-
-def _deliver_batch(after_id: int, size: int) -> tuple[int | None, int]:
-    """Deliver up to ``size`` pending rows after ``after_id`` in one transaction (a text
-    message in one of its own); the rows are locked (skipped by a concurrent drain)
-    until they are marked sent."""
-    with transaction.atomic():
-        rows = _one_batch(_claim(after_id, size))
-        if not rows:
-            return None, 0
-        request_ids = {r.payload.get("request_id") for r in rows if r.channel == Channel.INBOX}
-        request_ids.discard(None)
-        live = set(ServiceRequest.objects.filter(pk__in=request_ids).values_list("pk", flat=True))
-        now = timezone.now()
-        notifications, sent, failed = [], [], []
-        for row in rows:
-            payload = row.payload if isinstance(row.payload, dict) else {}
-            try:
-                if row.channel == Channel.INBOX:
-                    if row.recipient_id is None:
-                        raise ValueError("an inbox message without a recipient")
-                    request_id = payload.get("request_id")
-                    notifications.append(
-                        Notification(
-                            user_id=row.recipient_id,
-                            request_id=request_id if request_id in live else None,
-                            kind=str(payload.get("kind") or Kind.STATUS)[:16],
-                            title=str(payload.get("title") or "")[:200],
-                            body=str(payload.get("body") or "")[:1000],
-                            url=str(payload.get("url") or "")[:300],
-                            source=row,
-                        )
-                    )
-                elif row.channel == Channel.SMS:
-                    send_sms(str(payload.get("phone") or ""), str(payload.get("text") or ""))
-                else:
-                    raise ValueError(f"unknown channel {row.channel!r}")
-            except Exception as exc:
-                row.attempts += 1
-                row.last_error = f"{type(exc).__name__}: {exc}"[:500]
-                if row.attempts >= MAX_ATTEMPTS or row.channel != Channel.SMS:
-                    row.state = Sending.FAILED
-                failed.append(row)
-                logger.warning("Outbox message %s not delivered: %s", row.pk, row.last_error)
-            else:
-                sent.append(row.pk)
-        Notification.objects.bulk_create(notifications)
-        if sent:
-            OutboxMessage.objects.filter(pk__in=sent).update(
-                state=Sending.SENT, sent_at=now, attempts=F("attempts") + 1, last_error=""
-            )
-        if failed:
-            OutboxMessage.objects.bulk_update(failed, ["attempts", "last_error", "state"])
-        return rows[-1].pk, len(sent)
-
-
-def drain_outbox(*, limit: int = DRAIN_LIMIT) -> int:
-    """Deliver the pending outbox rows, oldest first; returns how many went out. Each
-    row is delivered once: it is marked sent in the transaction that delivers it."""
-    delivered, after_id = 0, 0
-    while delivered < limit:
-        after_id, count = _deliver_batch(after_id, min(DRAIN_BATCH, limit - delivered))
-        if after_id is None:
-            break
-        delivered += count
-    return delivered
-
-
 # --- who: the people around a request ------------------------------------------------
 
 
@@ -529,11 +293,30 @@ def reporter_phone(request) -> list[tuple]:
     return [(request.reporter_user, reporter.phone)]
 
 
+def user_phones(users) -> dict:
+    """``{user_pk: phone}``: a user's own resident record's phone, else the duty phone
+    of one of their posts (registered with ``core.notify`` for the daily digest)."""
+    pks = {u.pk for u in users if u is not None}
+    if not pks:
+        return {}
+    own = dict(
+        Resident.objects.filter(user_id__in=pks, state=Resident.State.LIVING)
+        .exclude(phone="")
+        .values_list("user_id", "phone")
+    )
+    duty = dict(
+        Post.objects.filter(user_id__in=pks - set(own), is_active=True)
+        .exclude(duty_phone="")
+        .values_list("user_id", "duty_phone")
+    )
+    return {**duty, **own}
+
+
 # --- status changes ------------------------------------------------------------------
 
 
 def notify_event(event) -> int:
-    """Queue the notices of one timeline entry (called by ``_event()``)."""
+    """Queue the notices of one timeline entry (called by ``record_event()``)."""
     request, action = event.request, event.action
     which = ACTION_AUDIENCE.get(action)
     if which is None:
@@ -553,8 +336,9 @@ def notify_event(event) -> int:
         kind=Kind.STATUS,
         title=title,
         body=body,
-        request=request,
-        users=users,
+        subject=request,
+        url=request_url(request),
+        recipients=users,
         sms=sms,
         actor=event.actor,
     )
@@ -572,9 +356,17 @@ def stage_limit_hours(stage: Stage, request) -> Decimal:
     return limit * hours_per_working_day() if category.handle_unit == "days" else limit
 
 
-def reminder_window(stage: Stage, request) -> Decimal:
+def stage_reminder_window(stage: Stage, request) -> Decimal:
     """How many working hours before the limit the reminder goes out."""
-    return min(stage_limit_hours(stage, request) * REMINDER_SHARE, REMINDER_MAX_WORKING_HOURS)
+    return reminder_window(
+        stage_limit_hours(stage, request),
+        share=REMINDER_SHARE,
+        max_hours=REMINDER_MAX_WORKING_HOURS,
+    )
+
+
+def request_url(request) -> str:
+    return reverse("grid:request-detail", args=[request.pk])
 
 
 def _stamp(moment) -> int:
@@ -614,7 +406,7 @@ def sweep_deadlines(now=None) -> SweepResult:
                 for r in open_stage.filter(
                     **{f"{due}__gte": now, f"{due}__lte": now + REMINDER_LOOKAHEAD}
                 )
-                if calendar.working_hours_between(now, getattr(r, due)) <= reminder_window(stage, r)
+                if reminder_due(calendar, now, getattr(r, due), stage_reminder_window(stage, r))
             ]
             late = list(
                 open_stage.filter(**{f"{due}__lt": now}).filter(
@@ -631,30 +423,32 @@ def sweep_deadlines(now=None) -> SweepResult:
                 # The handler if dispatched, else the tier that must register or dispatch.
                 users = directory.handlers(request) or directory.audience(request, [TIER])
                 stamp = _stamp(getattr(request, due))
-                rows += _messages(
+                rows += build_messages(
                     key=f"request:{request.pk}:{stage.name}:reminder:{stamp}",
                     kind=Kind.REMINDER,
                     title=title,
                     body=body,
-                    request=request,
-                    users=users,
+                    subject=request,
+                    url=request_url(request),
+                    recipients=users,
                 )
             for request in late:
                 title, body = _deadline_text(Kind.OVERDUE, stage, request)
                 responsible = directory.handlers(request) + directory.audience(request, [TIER])
                 above = directory.audience(request, [ABOVE])
                 stamp = _stamp(getattr(request, due))
-                rows += _messages(
+                rows += build_messages(
                     key=f"request:{request.pk}:{stage.name}:overdue:{stamp}",
                     kind=Kind.OVERDUE,
                     title=title,
                     body=body,
-                    request=request,
-                    users=responsible + above,
+                    subject=request,
+                    url=request_url(request),
+                    recipients=responsible + above,
                     sms=directory.phones(directory.handlers(request) or responsible),
                 )
         # One look-up of the keys for the whole sweep: what was queued before is dropped.
-        fresh = _queue(rows)
+        fresh = queue(rows)
         notices = {r.dedupe_key.rsplit(":", 2)[0] for r in fresh}
         result.reminded = sum(1 for k in notices if ":reminder:" in k)
         result.noticed = sum(1 for k in notices if ":overdue:" in k)
@@ -665,21 +459,3 @@ def sweep_deadlines(now=None) -> SweepResult:
 def mark_overdue(now=None) -> int:
     """The former overdue task: runs the whole sweep, returns the requests newly flagged."""
     return sweep_deadlines(now).overdue
-
-
-# --- the inbox -------------------------------------------------------------------------
-
-
-def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
-    """Mark ``user``'s unread notifications read: all of them, or those of ``ids``
-    (other people's ids are ignored). Returns how many changed."""
-    queryset = Notification.objects.filter(user_id=user.pk, read_at__isnull=True)
-    if ids is not None:
-        queryset = queryset.filter(pk__in=list(ids))
-    return queryset.update(read_at=timezone.now())
-
-
-def unread_count(user) -> int:
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()

@@ -1,12 +1,14 @@
 """The outbox and the inboxes in Django admin: read-only (only services write them),
-for the county (``NotifyPerm``). Phones in the outbox are shown masked."""
+for the county (the model permissions of ``notify``, granted to roles by grid).
+Phones in the outbox are shown masked."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.masking import mask_phone
+from core.readonly_admin import ReadOnlyMixin
+
 from .models import Notification, OutboxMessage
-from .pii import mask_phone
-from .scoped_admin import ReadOnlyMixin
 
 
 @admin.register(OutboxMessage)
@@ -43,6 +45,6 @@ class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["id", "user", "kind", "title", "created_at", "read_at"]
     list_filter = ["kind"]
     list_select_related = ["user"]
-    raw_id_fields = ["user", "request", "source"]
+    raw_id_fields = ["user", "source"]
     date_hierarchy = "created_at"
     show_full_result_count = False

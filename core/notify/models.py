@@ -8,6 +8,7 @@ delivers the pending rows, each exactly once.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,7 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
+        db_table = "grid_outboxmessage"  # where the request loop began it
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox")
         ordering = ["-id"]
@@ -56,12 +58,8 @@ class OutboxMessage(models.Model):
 
 
 class Notification(models.Model):
-    """One entry of a user's in-portal inbox."""
-
-    class Kind(models.TextChoices):
-        STATUS = "status", _("Status change")
-        REMINDER = "reminder", _("Reminder")
-        OVERDUE = "overdue", _("Overdue notice")
+    """One entry of a user's in-portal inbox, about any object (``subject``): its kind
+    is one registered in ``core.notify.kinds``."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -69,15 +67,17 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("user"),
     )
-    request = models.ForeignKey(
-        "grid.ServiceRequest",
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
-        related_name="notifications",
-        verbose_name=_("request"),
+        related_name="+",
+        verbose_name=_("about (type)"),
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    subject_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    kind = models.CharField(_("kind"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), max_length=1000, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
@@ -91,8 +91,10 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    digested_at = models.DateTimeField(_("in a digest at"), null=True, blank=True)
 
     class Meta:
+        db_table = "grid_notification"
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
@@ -109,3 +111,46 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def kind_label(self) -> str:
+        from .kinds import kind_or_none
+
+        found = kind_or_none(self.kind)
+        return str(found.label) if found else self.kind
+
+    @property
+    def level(self) -> str:
+        """How the inbox shows it: info, warning or danger."""
+        from .kinds import kind_or_none
+
+        found = kind_or_none(self.kind)
+        return found.level if found else "info"
+
+
+class NotificationPreference(models.Model):
+    """A user's choice for text messages of one kind (the inbox always gets them)."""
+
+    class Sms(models.TextChoices):
+        NOW = "now", _("Text me at once")
+        DIGEST = "digest", _("One text a day, in the daily digest")
+        OFF = "off", _("No text messages")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    sms = models.CharField(_("text messages"), max_length=8, choices=Sms.choices)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind} {self.sms}"

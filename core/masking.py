@@ -1,0 +1,9 @@
+"""Masking of personal data that the core shows (phones in the outbox, holders of
+certificates). The resident-specific masks (ID numbers) live with the residents."""
+
+
+def mask_phone(value: str) -> str:
+    """``138****5678``."""
+    if not value:
+        return ""
+    return value[:3] + "****" + value[-4:] if len(value) >= 8 else "*" * len(value)
