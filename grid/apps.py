@@ -12,7 +12,7 @@ class GridConfig(AppConfig):
         from core.workdays.deadlines import register_sweep
 
         # The tasks are registered with Celery before any service enqueues one by name.
-        from . import signals, tasks  # noqa: F401
+        from . import rules, signals, tasks  # noqa: F401  (rules: the request loop's parameters)
         from .open311.render import refusal
         from .services.notices import sweep_deadlines, user_phones
 

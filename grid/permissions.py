@@ -142,8 +142,24 @@ class NotifyPerm(StrEnum):
     VIEW_NOTIFICATION = "notify.view_notification"
 
 
+class RulePerm(StrEnum):
+    # The rule parameters (core.rules), kept by the county; their history is read-only.
+    VIEW_RULEVALUE = "rules.view_rulevalue"
+    ADD_RULEVALUE = "rules.add_rulevalue"
+    CHANGE_RULEVALUE = "rules.change_rulevalue"
+    DELETE_RULEVALUE = "rules.delete_rulevalue"
+    VIEW_RULECHANGE = "rules.view_rulechange"
+
+
 # Nobody deletes residents, movements or the access log: they change state instead.
-_ALL = set(GridPerm) | set(PeoplePerm) | set(RequestPerm) | set(Open311Perm) | set(NotifyPerm)
+_ALL = (
+    set(GridPerm)
+    | set(PeoplePerm)
+    | set(RequestPerm)
+    | set(Open311Perm)
+    | set(NotifyPerm)
+    | set(RulePerm)
+)
 _VIEW_PEOPLE = {
     PeoplePerm.VIEW_HOUSEHOLD,
     PeoplePerm.VIEW_RESIDENT,

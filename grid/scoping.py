@@ -69,6 +69,20 @@ class ScopedQuerySet(models.QuerySet):
         return filter_for_user(self, user, action)
 
 
+def scopes_from(obj, own_pk=None) -> list[tuple[str, int]]:
+    """The rule-parameter scopes of a node or of a record on the net, most specific
+    first: its community, then its street (``core.rules.rule(key, node=obj)``)."""
+    tier = getattr(obj, "tier", None)
+    pairs = []
+    community_id = own_pk if tier == Tier.COMMUNITY else getattr(obj, "community_id", None)
+    street_id = own_pk if tier == Tier.STREET else getattr(obj, "street_id", None)
+    if community_id:
+        pairs.append(("community", community_id))
+    if street_id:
+        pairs.append(("street", street_id))
+    return pairs
+
+
 class TierScoped(models.Model):
     """Abstract base of every model that hangs on the net.
 
@@ -128,6 +142,11 @@ class TierScoped(models.Model):
             if getattr(self, self.tier_columns[tier]) is not None:
                 return tier
         return Tier.COUNTY
+
+    @property
+    def rule_scopes(self) -> list[tuple[str, int]]:
+        """Where rule parameters are looked up for this record (``core.rules.rule``)."""
+        return scopes_from(self)
 
     def scope_node(self):
         tier = self.scope_tier()

@@ -11,7 +11,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from ..permissions import Role, Tier, post_tier
 from ..querysets import NetQuerySet, PostQuerySet
-from ..scoping import TierScoped, propagate_tier_columns
+from ..scoping import TierScoped, propagate_tier_columns, scopes_from
 
 digits = RegexValidator(r"^\d+$", _("Only digits are allowed."))
 
@@ -51,6 +51,11 @@ class NetNode(models.Model):
     @property
     def parent(self):
         return getattr(self, self.parent_field) if self.parent_field else None
+
+    @property
+    def rule_scopes(self) -> list[tuple[str, int]]:
+        """Where rule parameters are looked up for this node (``core.rules.rule``)."""
+        return scopes_from(self, self.pk)
 
     def ancestors(self):
         """Nodes above this one, from the street down."""

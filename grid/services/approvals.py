@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import get_user_perms
 
 from core.notify.services import notify
+from core.rules import rule
 
 from ..models import (
     HandlingUnit,
@@ -27,8 +28,10 @@ from ..models import (
     ServiceRequest,
     ServiceRequestUserGrant,
 )
-from ..models.approvals import EXTENSION_MAX_DAYS, REASON_MAX_LENGTH, SUSPENSION_MAX_DAYS
+from ..models.approvals import REASON_MAX_LENGTH
 from ..permissions import TIER_ORDER, Role, Tier
+from ..rules import EXTENSION_MAX_DAYS as EXTENSION_RULE
+from ..rules import SUSPENSION_MAX_DAYS as SUSPENSION_RULE
 from ..scoping import holding_tiers, holdings, role_permissions, tier_column
 from .errors import Conflict
 from .loop import (
@@ -387,23 +390,21 @@ def apply_for(
     reason = _reason(reason)
     fields = {}
     if kind == Kind.EXTENSION:
-        if (
-            isinstance(days, bool)
-            or not isinstance(days, int)
-            or not 1 <= days <= EXTENSION_MAX_DAYS
-        ):
-            refuse({"days": _("Ask for 1 to %(n)d working days.") % {"n": EXTENSION_MAX_DAYS}})
+        longest = rule(EXTENSION_RULE, node=request)
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= longest:
+            refuse({"days": _("Ask for 1 to %(n)d working days.") % {"n": longest}})
         fields["days"] = days
         detail = _("%(n)d working days") % {"n": days}
     elif kind == Kind.SUSPENSION:
         today = timezone.localdate()
         if not isinstance(resume_on, datetime.date) or isinstance(resume_on, datetime.datetime):
             refuse({"resume_on": _("Give the date the handling resumes.")})
-        if not today < resume_on <= today + datetime.timedelta(days=SUSPENSION_MAX_DAYS):
+        longest = rule(SUSPENSION_RULE, node=request)
+        if not today < resume_on <= today + datetime.timedelta(days=longest):
             refuse(
                 {
                     "resume_on": _("The resume date must be after today and within %(n)d days.")
-                    % {"n": SUSPENSION_MAX_DAYS}
+                    % {"n": longest}
                 }
             )
         if request.suspended_until and request.suspended_until > timezone.now():

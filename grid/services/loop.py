@@ -8,10 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_user_perms
 
+from core.rules import rule
 from core.workdays.calendar import WorkCalendar
 
 from ..models import RequestEvent, ServiceRequest, ServiceRequestUserGrant
 from ..permissions import TIER_ORDER, Tier
+from ..rules import REGISTER_LIMIT_HOURS
 from ..scoping import holding_tiers
 from .errors import Conflict
 from .notices import notify_event
@@ -28,6 +30,19 @@ def refuse(message):
 
 def work_calendar():
     return WorkCalendar.load(timezone.localdate() - timezone.timedelta(days=1))
+
+
+def rule_node(request):
+    """The node whose rule parameters a request follows, before or after its tier
+    columns are filled: its building, grid, community or street."""
+    return request.building or request.grid or request.community or request.street
+
+
+def register_due(request, now):
+    """When a new report must be registered (立案) at the latest: the registration
+    limit of its place (a rule parameter) in working hours from ``now``."""
+    hours = rule(REGISTER_LIMIT_HOURS, node=rule_node(request))
+    return work_calendar().add_working_hours(now, hours)
 
 
 def record_event(request, actor, action, from_state, note=""):

@@ -29,13 +29,14 @@ from django.utils.translation import gettext_lazy
 from core.notify.kinds import Kind as NoticeKind
 from core.notify.kinds import register_kind
 from core.notify.services import build_messages, notify, queue
+from core.rules import rule
 from core.workdays.calendar import WorkCalendar, hours_per_working_day
 from core.workdays.deadlines import reminder_due, reminder_window
 
 from ..models import Post, Resident, ServiceRequest
 from ..permissions import ROLE_TIER, Role, Tier
+from ..rules import REGISTER_LIMIT_HOURS, REMINDER_MAX_HOURS, REMINDER_SHARE
 from ..scoping import role_permissions
-from .limits import REGISTER_LIMIT_HOURS
 
 logger = logging.getLogger("grid.notify")
 
@@ -130,12 +131,11 @@ ACTION_LABELS = {
 # --- deadlines -------------------------------------------------------------------------
 
 # A reminder (催办) goes out when the working time left before a limit falls under
-# REMINDER_SHARE of the limit (the last 20 %), but never earlier than
-# REMINDER_MAX_WORKING_HOURS before it (one working day of the default 7.5 h), so a
-# 13-working-day limit is reminded of the day before, not three days before; the
-# one-hour registration limit gets its reminder 12 working minutes ahead.
-REMINDER_SHARE = Decimal("0.2")
-REMINDER_MAX_WORKING_HOURS = Decimal("7.5")
+# the rule parameter requests.reminder_share of the limit (default the last 20 %), but
+# never earlier than requests.reminder_max_working_hours before it (one working day of
+# the default 7.5 h), so a 13-working-day limit is reminded of the day before, not
+# three days before; the one-hour registration limit gets its reminder 12 working
+# minutes ahead.
 # Requests due further ahead than this are not even looked at (a reminder window of one
 # working day stays within it across the longest public holiday).
 REMINDER_LOOKAHEAD = datetime.timedelta(days=15)
@@ -350,7 +350,7 @@ def notify_event(event) -> int:
 def stage_limit_hours(stage: Stage, request) -> Decimal:
     """The stage's limit in working hours."""
     if stage.name == "register":
-        return Decimal(str(REGISTER_LIMIT_HOURS))
+        return Decimal(str(rule(REGISTER_LIMIT_HOURS, node=request)))
     category = request.category
     limit = Decimal(str(category.handle_limit or 0))
     return limit * hours_per_working_day() if category.handle_unit == "days" else limit
@@ -360,8 +360,8 @@ def stage_reminder_window(stage: Stage, request) -> Decimal:
     """How many working hours before the limit the reminder goes out."""
     return reminder_window(
         stage_limit_hours(stage, request),
-        share=REMINDER_SHARE,
-        max_hours=REMINDER_MAX_WORKING_HOURS,
+        share=rule(REMINDER_SHARE, node=request),
+        max_hours=rule(REMINDER_MAX_HOURS, node=request),
     )
 
 

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ..models import RequestPhoto
+from core.rules import rule
 
-MAX_PHOTOS = 6  # per request and stage (per timeline entry for results: 重办 adds a round)
-MAX_BYTES = 10 * 1024 * 1024
+from ..models import RequestPhoto
+from ..rules import PHOTO_MAX_COUNT, PHOTO_MAX_MB
+
 MAX_PIXELS = 50_000_000  # 8,000 × 6,000 (a 48 MP phone camera) and a margin
 MAX_SIDE = 2560
 THUMB_SIDE = 480
@@ -34,6 +35,15 @@ ACCEPTED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP"}
 FORMATS = ("JPEG", "PNG", "WEBP")  # the decoders tried (MPO comes through JPEG)
 
 Stage = RequestPhoto.Stage
+
+
+def max_photos() -> int:
+    """Per request and stage (per timeline entry for results: 重办 adds a round)."""
+    return rule(PHOTO_MAX_COUNT)
+
+
+def max_bytes() -> int:
+    return rule(PHOTO_MAX_MB) * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -131,8 +141,8 @@ def prepare_photo(upload, number: int = 1) -> PreparedPhoto:
         _fail(number, _("not a file."))
     if size == 0:
         _fail(number, _("the file is empty."))
-    if size > MAX_BYTES:
-        _fail(number, _("larger than %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)})
+    if size > max_bytes():
+        _fail(number, _("larger than %(mb)d MB.") % {"mb": rule(PHOTO_MAX_MB)})
     image, kind = _open(upload, number)
     try:
         # The colour profile (Display P3 on many phones) is kept when it describes RGB.
@@ -170,18 +180,19 @@ def prepare_photo(upload, number: int = 1) -> PreparedPhoto:
 
 
 def _check_count(count: int, already: int = 0):
-    if count + already > MAX_PHOTOS:
+    limit = max_photos()
+    if count + already > limit:
         message = ngettext(
             "At most %(max)d photo; %(count)d given.",
             "At most %(max)d photos; %(count)d given.",
-            MAX_PHOTOS,
-        ) % {"max": MAX_PHOTOS, "count": count + already}
+            limit,
+        ) % {"max": limit, "count": count + already}
         raise ValidationError({"photos": message})
 
 
 def prepare_photos(uploads) -> list[PreparedPhoto]:
-    """Check and clean a batch of uploads (all or none): at most MAX_PHOTOS, each a
-    real image of at most MAX_BYTES. Already prepared photos pass through."""
+    """Check and clean a batch of uploads (all or none): at most ``max_photos()``, each
+    a real image of at most ``max_bytes()``. Already prepared photos pass through."""
     uploads = [u for u in (uploads or ()) if u is not None]
     _check_count(len(uploads))
     return [prepare_photo(upload, number) for number, upload in enumerate(uploads, start=1)]

@@ -16,13 +16,13 @@ from ..models import (
     ServiceRequest,
 )
 from ..permissions import Role
-from .limits import REGISTER_LIMIT_HOURS
 from .loop import (
     expect_state,
     grant_handler,
     locked,
     record_event,
     refuse,
+    register_due,
     require_handler,
     require_worker,
     work_calendar,
@@ -90,7 +90,7 @@ def submit_request(
     photos = prepare_photos(photos)
     now = timezone.now()
     request.number = uuid.uuid4().hex[:20]
-    request.due_register_at = work_calendar().add_working_hours(now, REGISTER_LIMIT_HOURS)
+    request.due_register_at = register_due(request, now)
     request.save()
     request.number = f"{timezone.localtime(now):%Y%m%d}{request.pk:08d}"[:20]
     request.save(update_fields=["number"])
@@ -319,7 +319,7 @@ def submit_partner_request(
         request.grid = grid
     now = timezone.now()
     request.number = uuid.uuid4().hex[:20]
-    request.due_register_at = work_calendar().add_working_hours(now, REGISTER_LIMIT_HOURS)
+    request.due_register_at = register_due(request, now)
     request.save()
     request.number = f"{timezone.localtime(now):%Y%m%d}{request.pk:08d}"[:20]
     request.save(update_fields=["number"])

@@ -10,11 +10,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.rules import rule
 from core.workdays.calendar import WorkCalendar
 
 from ..models import ReturnVisit, ServiceRequest
 from ..permissions import TIER_ORDER, Tier
 from ..querysets import start_of_day
+from ..rules import RETURN_VISIT_DAYS
 from ..scoping import holdings, role_permissions, tier_column
 from .loop import CHANGE, LEVEL_TIER, can_work, expect_state, locked, record_event, refuse
 from .requests import apply_rating
@@ -50,13 +52,17 @@ def can_visit(user, request) -> bool:
 
 def visits_due_before(now=None, calendar=None) -> datetime.datetime:
     """Requests closed before this moment are due for their visit: the start of the
-    last working day up to today (a visit is due the next working day after closure)."""
+    N-th last working day up to today, N the rule parameter
+    ``requests.return_visit_after_working_days`` (default 1: a visit is due the next
+    working day after closure)."""
     today = timezone.localdate(now or timezone.now())
-    calendar = calendar or WorkCalendar.load(today - datetime.timedelta(days=40), days=41)
-    day = today
-    for _i in range(40):
+    calendar = calendar or WorkCalendar.load(today - datetime.timedelta(days=60), days=61)
+    wanted, day = rule(RETURN_VISIT_DAYS), today
+    for _i in range(60):
         if calendar.is_workday(day):
-            break
+            wanted -= 1
+            if wanted == 0:
+                break
         day -= datetime.timedelta(days=1)
     return start_of_day(day)
 

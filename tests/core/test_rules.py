@@ -185,8 +185,10 @@ def test_an_unknown_key_is_a_key_error():
 
 @pytest.mark.django_db
 def test_a_stored_value_the_parameter_now_refuses_falls_back_to_the_less_specific_scope():
-    RuleValue.objects.create(key=LIMIT, value="2")
-    RuleValue.objects.create(key=LIMIT, value="500", scope="street", scope_id=2)
+    RuleValue.objects.filter(key__startswith="tests.").create(key=LIMIT, value="2")
+    RuleValue.objects.filter(key__startswith="tests.").create(
+        key=LIMIT, value="500", scope="street", scope_id=2
+    )
     assert rule(LIMIT, STREET_2) == Decimal("2")
 
 
@@ -211,7 +213,7 @@ def test_a_committed_write_invalidates_the_cache_for_every_reader(
         set_rule(key=LIMIT, value="2")
     assert rule(LIMIT) == Decimal("2")
     with django_capture_on_commit_callbacks(execute=True):
-        delete_rule(rule_value=RuleValue.objects.get(key=LIMIT))
+        delete_rule(rule_value=RuleValue.objects.filter(key__startswith="tests.").get(key=LIMIT))
     assert rule(LIMIT) == Decimal("1")
 
 
@@ -219,14 +221,14 @@ def test_a_committed_write_invalidates_the_cache_for_every_reader(
 def test_a_direct_save_invalidates_the_cache(django_capture_on_commit_callbacks):
     assert rule(COUNT) == 3
     with django_capture_on_commit_callbacks(execute=True):
-        row = RuleValue.objects.create(key=COUNT, value="5")
+        row = RuleValue.objects.filter(key__startswith="tests.").create(key=COUNT, value="5")
     assert rule(COUNT) == 5
     with django_capture_on_commit_callbacks(execute=True):
         row.value = "6"
         row.save()
     assert rule(COUNT) == 6
     with django_capture_on_commit_callbacks(execute=True):
-        RuleValue.objects.filter(pk=row.pk).update(value="7")
+        RuleValue.objects.filter(key__startswith="tests.").filter(pk=row.pk).update(value="7")
     assert rule(COUNT) == 7
     with django_capture_on_commit_callbacks(execute=True):
         row.delete()
@@ -236,10 +238,10 @@ def test_a_direct_save_invalidates_the_cache(django_capture_on_commit_callbacks)
 @pytest.mark.django_db
 def test_a_row_moved_to_another_key_invalidates_both(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        RuleValue.objects.create(key=COUNT, value="5")
+        RuleValue.objects.filter(key__startswith="tests.").create(key=COUNT, value="5")
     assert (rule(COUNT), rule(LIMIT)) == (5, Decimal("1"))
     with django_capture_on_commit_callbacks(execute=True):
-        row = RuleValue.objects.get(key=COUNT)
+        row = RuleValue.objects.filter(key__startswith="tests.").get(key=COUNT)
         row.key = LIMIT
         row.save()
     assert (rule(COUNT), rule(LIMIT)) == (3, Decimal("5"))
@@ -291,8 +293,8 @@ def test_bad_values_are_refused_with_a_message_and_nothing_is_saved(value, words
         set_rule(key=LIMIT, value=value)
     with translation.override("zh-hans"):
         assert words in " ".join(refused.value.message_dict["value"])
-    assert not RuleValue.objects.exists()
-    assert not RuleChange.objects.exists()
+    assert not RuleValue.objects.filter(key__startswith="tests.").exists()
+    assert not RuleChange.objects.filter(key__startswith="tests.").exists()
     assert rule(LIMIT) == Decimal("1")
 
 
@@ -307,7 +309,7 @@ def test_an_unknown_key_or_a_wrong_scope_id_is_refused():
     with pytest.raises(ValidationError) as refused:
         set_rule(key=LIMIT, value="2", scope="county", scope_id=3)
     assert "scope_id" in refused.value.message_dict
-    assert not RuleValue.objects.exists()
+    assert not RuleValue.objects.filter(key__startswith="tests.").exists()
 
 
 @pytest.mark.django_db
@@ -317,13 +319,19 @@ def test_set_rule_updates_the_row_of_the_same_date_and_keeps_the_history():
     assert first.value == "2.5"  # the canonical text
     second = set_rule(key=LIMIT, value=Decimal("3"), source_title="Notice 2", by=user)
     set_rule(key=LIMIT, value="3", source_title="Notice 2", by=user)  # no change: no row
-    assert second.pk == first.pk and RuleValue.objects.count() == 1
+    assert second.pk == first.pk and RuleValue.objects.filter(key__startswith="tests.").count() == 1
     delete_rule(rule_value=second, by=user)
     history = list(
-        RuleChange.objects.order_by("id").values_list("action", "old_value", "new_value")
+        RuleChange.objects.filter(key__startswith="tests.")
+        .order_by("id")
+        .values_list("action", "old_value", "new_value")
     )
     assert history == [("created", "", "2.5"), ("changed", "2.5", "3"), ("deleted", "3", "")]
-    assert set(RuleChange.objects.values_list("changed_by_name", flat=True)) == {"rules-admin"}
+    assert set(
+        RuleChange.objects.filter(key__startswith="tests.").values_list(
+            "changed_by_name", flat=True
+        )
+    ) == {"rules-admin"}
 
 
 @pytest.mark.django_db
@@ -348,15 +356,15 @@ def test_the_county_and_a_street_may_hold_the_same_date_but_not_twice():
 @pytest.mark.django_db
 def test_the_history_is_append_only():
     set_rule(key=LIMIT, value="2")
-    change = RuleChange.objects.get()
+    change = RuleChange.objects.filter(key__startswith="tests.").get()
     with pytest.raises(TypeError):
         change.save()
     with pytest.raises(TypeError):
         change.delete()
     with pytest.raises(TypeError):
-        RuleChange.objects.update(new_value="9")
+        RuleChange.objects.filter(key__startswith="tests.").update(new_value="9")
     with pytest.raises(TypeError):
-        RuleChange.objects.all().delete()
+        RuleChange.objects.filter(key__startswith="tests.").all().delete()
 
 
 @pytest.mark.django_db
@@ -376,8 +384,13 @@ def test_install_defaults_creates_the_missing_county_rows_only():
     assert install_defaults(apps, editor, rows) == 1
     assert install_defaults(apps, editor, rows) == 0
     assert rule(LIMIT) == Decimal("2") and rule(COUNT) == 5
-    assert RuleValue.objects.get(key=LIMIT).value == "2"
-    assert RuleChange.objects.filter(key=LIMIT, action="created").count() == 1
+    assert RuleValue.objects.filter(key__startswith="tests.").get(key=LIMIT).value == "2"
+    assert (
+        RuleChange.objects.filter(key__startswith="tests.")
+        .filter(key=LIMIT, action="created")
+        .count()
+        == 1
+    )
 
 
 # --- the admin --------------------------------------------------------------------------
@@ -414,9 +427,9 @@ def test_the_admin_saves_a_valid_value_through_the_service(client, superuser):
     response = client.post("/admin/rules/rulevalue/add/", _form(value="2.50"))
     assert response.status_code == 302, response.content.decode()[:2000]
     assert rule(LIMIT) == Decimal("2.5")
-    row = RuleValue.objects.get()
+    row = RuleValue.objects.filter(key__startswith="tests.").get()
     assert (row.value, row.changed_by) == ("2.5", superuser)
-    change = RuleChange.objects.get()
+    change = RuleChange.objects.filter(key__startswith="tests.").get()
     assert (change.action, change.new_value, change.changed_by) == ("created", "2.5", superuser)
 
     response = client.post(
@@ -425,7 +438,11 @@ def test_the_admin_saves_a_valid_value_through_the_service(client, superuser):
     )
     assert response.status_code == 302
     assert rule(LIMIT) == Decimal("4")
-    assert RuleChange.objects.filter(action="changed", old_value="2.5", new_value="4").exists()
+    assert (
+        RuleChange.objects.filter(key__startswith="tests.")
+        .filter(action="changed", old_value="2.5", new_value="4")
+        .exists()
+    )
     listing = client.get("/admin/rules/rulevalue/").content.decode()
     assert "Register within" in listing and "County notice 4" in listing
     assert client.get(f"/admin/rules/rulevalue/{row.pk}/change/").status_code == 200
@@ -434,7 +451,7 @@ def test_the_admin_saves_a_valid_value_through_the_service(client, superuser):
     response = client.post(f"/admin/rules/rulevalue/{row.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert rule(LIMIT) == Decimal("1")
-    assert RuleChange.objects.filter(action="deleted").count() == 1
+    assert RuleChange.objects.filter(key__startswith="tests.").filter(action="deleted").count() == 1
 
 
 @pytest.mark.django_db
@@ -456,21 +473,24 @@ def test_the_admin_shows_a_bad_value_as_an_error_and_saves_nothing(
     )
     assert response.status_code == 200
     assert words in response.content.decode()
-    assert not RuleValue.objects.exists() and not RuleChange.objects.exists()
+    assert (
+        not RuleValue.objects.filter(key__startswith="tests.").exists()
+        and not RuleChange.objects.filter(key__startswith="tests.").exists()
+    )
     assert rule(LIMIT) == Decimal("1")
 
 
 @pytest.mark.django_db
 def test_the_rule_history_admin_is_read_only(client, superuser):
     set_rule(key=LIMIT, value="2")
-    change = RuleChange.objects.get()
+    change = RuleChange.objects.filter(key__startswith="tests.").get()
     client.force_login(superuser)
     assert client.get("/admin/rules/rulechange/add/").status_code == 403
     page = client.get(f"/admin/rules/rulechange/{change.pk}/change/")
     assert page.status_code == 200 and 'name="new_value"' not in page.content.decode()
     refused = client.post(f"/admin/rules/rulechange/{change.pk}/delete/", {"post": "yes"})
     assert refused.status_code == 403
-    assert RuleChange.objects.count() == 1
+    assert RuleChange.objects.filter(key__startswith="tests.").count() == 1
 
 
 @pytest.mark.django_db
@@ -481,7 +501,7 @@ def test_staff_without_the_model_permission_cannot_open_the_rules(client):
     client.force_login(staff)
     assert client.get("/admin/rules/rulevalue/").status_code == 403
     assert client.post("/admin/rules/rulevalue/add/", _form()).status_code == 403
-    assert not RuleValue.objects.exists()
+    assert not RuleValue.objects.filter(key__startswith="tests.").exists()
 
 
 # --- layering ---------------------------------------------------------------------------

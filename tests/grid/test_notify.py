@@ -17,10 +17,12 @@ from django.urls import reverse
 from core.notify.models import Notification, OutboxMessage
 from core.notify.services import drain_outbox, notify
 from core.notify.sms import MemorySMSBackend
+from core.rules import rule
 from grid import services
 from grid.models import Category, Post, ServiceRequest
+from grid.rules import REMINDER_SHARE
 from grid.services.loop import record_event
-from grid.services.notices import REMINDER_SHARE, sweep_deadlines
+from grid.services.notices import sweep_deadlines
 
 TZ = ZoneInfo("Asia/Shanghai")
 SMS = override_settings(PORTAL_SMS_BACKEND="core.notify.sms.MemorySMSBackend")
@@ -260,7 +262,7 @@ def test_registration_reminder_then_overdue_notice_once(world, first, sms):
     due = at(2026, 3, 4, 10, 0)  # a Wednesday; the limit is one working hour
     _due(first, due_register_at=due)
     Post.objects.filter(user=world.users["grid_member"]).update(duty_phone="13800000009")
-    assert Decimal("0.2") == REMINDER_SHARE  # the last 12 working minutes of the hour
+    assert Decimal("0.2") == rule(REMINDER_SHARE)  # the last 12 working minutes of the hour
 
     result = sweep_deadlines(now=at(2026, 3, 4, 9, 30))
     assert (result.reminded, result.overdue, result.noticed) == (0, 0, 0)
@@ -335,8 +337,8 @@ def test_requests_that_are_not_open_are_left_alone(world, first):
 
 
 def test_the_tasks_run_in_process_and_are_scheduled(world, first, settings):
-    from core.workdays.tasks import sweep_deadlines
     from core.notify.tasks import drain_outbox
+    from core.workdays.tasks import sweep_deadlines
 
     _due(first, due_register_at=at(2020, 1, 6, 10, 0))
     # Called in-process: a real worker reads another database than the test's. The
