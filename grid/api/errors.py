@@ -3,7 +3,7 @@ list of messages, or ``{"detail": ...}``):
 
 - 400 Bad Request: input that does not match the schema (a wrong type, a missing field,
   text too long, a malformed date, an unknown field);
-- 409 Conflict: the object's state does not allow the step (``services.errors.Conflict``),
+- 409 Conflict: the object's state does not allow the step (``core.timeline.Conflict``),
   it is still in use, or the input duplicates an existing record;
 - 422 Unprocessable Content: input that matches the schema but that the rules refuse:
   an id of nothing the caller may see, a rule across fields, a business rule of a
@@ -17,8 +17,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.apiinput import RULE
-
-from ..services.errors import Conflict
+from core.timeline import Conflict
 
 # Error codes of input that matches the schema but not the rules.
 RULE_CODES = {"does_not_exist", RULE}

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
+from core.timeline import TimelineEntry
+
 from ..querysets import ServiceRequestQuerySet
 from ..scoping import TierScoped
 
@@ -208,24 +210,12 @@ class ServiceRequest(TierScoped):
         return f"{self.number} · {self.category.name}"
 
 
-class RequestEvent(models.Model):
+class RequestEvent(TimelineEntry):
     """One entry of a request's timeline: who did what, when, from which state to which."""
 
     request = models.ForeignKey(
         ServiceRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("request")
     )
-    action = models.CharField(_("action"), max_length=24)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    from_state = models.CharField(_("from"), max_length=16, blank=True)
-    to_state = models.CharField(_("to"), max_length=16)
-    note = models.CharField(_("note"), max_length=4000, blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("request timeline entry")

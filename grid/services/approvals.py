@@ -20,6 +20,7 @@ from guardian.shortcuts import get_user_perms
 
 from core.notify.services import notify
 from core.rules import rule
+from core.timeline import Conflict, expect_state, refuse
 
 from ..models import (
     HandlingUnit,
@@ -33,16 +34,13 @@ from ..permissions import TIER_ORDER, Role, Tier
 from ..rules import EXTENSION_MAX_DAYS as EXTENSION_RULE
 from ..rules import SUSPENSION_MAX_DAYS as SUSPENSION_RULE
 from ..scoping import holding_tiers, holdings, role_permissions, tier_column
-from .errors import Conflict
 from .loop import (
     CHANGE,
     LEVEL_TIER,
     can_work,
-    expect_state,
     grant_handler,
     locked,
     record_event,
-    refuse,
     require_handler,
     require_worker,
     work_calendar,

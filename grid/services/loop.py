@@ -3,7 +3,7 @@ approvals.py, visits.py): the refusals, the row lock, the state check, the timel
 entry with its notices, and who may work on a request."""
 
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_user_perms
@@ -15,17 +15,12 @@ from ..models import RequestEvent, ServiceRequest, ServiceRequestUserGrant
 from ..permissions import TIER_ORDER, Tier
 from ..rules import REGISTER_LIMIT_HOURS
 from ..scoping import holding_tiers
-from .errors import Conflict
 from .notices import notify_event
 
 State = ServiceRequest.State
 Level = ServiceRequest.Level
 LEVEL_TIER = {Level.GRID: Tier.GRID, Level.COMMUNITY: Tier.COMMUNITY, Level.STREET: Tier.STREET}
 CHANGE = "grid.change_servicerequest"
-
-
-def refuse(message):
-    raise ValidationError(message)
 
 
 def work_calendar():
@@ -47,27 +42,14 @@ def register_due(request, now):
 
 def record_event(request, actor, action, from_state, note=""):
     # the people concerned hear of it (outbox, same transaction)
-    event = RequestEvent.objects.create(
-        request=request,
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        to_state=request.state,
-        note=note[:4000],
+    event = RequestEvent.record(
+        request=request, actor=actor, action=action, from_state=from_state, note=note
     )
     notify_event(event)
 
 
 def locked(request) -> ServiceRequest:
     return ServiceRequest.objects.select_for_update().get(pk=request.pk)
-
-
-def expect_state(request, *states):
-    if request.state not in states:
-        raise Conflict(
-            _("This cannot be done to a request that is %(state)s.")
-            % {"state": request.get_state_display()}
-        )
 
 
 def can_work(user, request) -> bool:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core import ratelimit
 from core.notify.sms import send_sms
+from core.timeline import Conflict
 from yuyao_portal import audit
 
 from ..models import (
@@ -24,7 +25,6 @@ from ..models import (
 )
 from ..pii import validate_phone
 from ..scoping import forget_holdings, verify_in_scope
-from .errors import Conflict
 
 REVEALABLE = {
     "id_number": PersonalDataAccess.Field.ID_NUMBER,

@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.timeline import Conflict
+
 from ..models import RequestSupport, Resident, ServiceRequest
-from .errors import Conflict
 
 
 def resident_community_id(user) -> int | None:

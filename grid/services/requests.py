@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.timeline import expect_state, refuse
+
 from ..models import (
     Category,
     Post,
@@ -17,11 +19,9 @@ from ..models import (
 )
 from ..permissions import Role
 from .loop import (
-    expect_state,
     grant_handler,
     locked,
     record_event,
-    refuse,
     register_due,
     require_handler,
     require_worker,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.rules import rule
+from core.timeline import expect_state, refuse
 from core.workdays.calendar import WorkCalendar
 
 from ..models import ReturnVisit, ServiceRequest
@@ -18,7 +19,7 @@ from ..permissions import TIER_ORDER, Tier
 from ..querysets import start_of_day
 from ..rules import RETURN_VISIT_DAYS
 from ..scoping import holdings, role_permissions, tier_column
-from .loop import CHANGE, LEVEL_TIER, can_work, expect_state, locked, record_event, refuse
+from .loop import CHANGE, LEVEL_TIER, can_work, locked, record_event
 from .requests import apply_rating
 
 State = ServiceRequest.State
