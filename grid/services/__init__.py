@@ -1,17 +1,14 @@
 """Every state change of the grid app goes through these functions."""
 
+from .approval_access import applications_to_decide, can_decide, may_apply, transfer_targets
 from .approvals import (
     accept_transfer,
-    applications_to_decide,
     apply_for,
     approve_application,
-    can_decide,
     decide_application,
-    may_apply,
     propose_transfer,
     refuse_application,
     return_transfer,
-    transfer_targets,
     withdraw_application,
 )
 from .loop import can_work
