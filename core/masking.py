@@ -7,3 +7,9 @@ def mask_phone(value: str) -> str:
     if not value:
         return ""
     return value[:3] + "****" + value[-4:] if len(value) >= 8 else "*" * len(value)
+
+
+def mask_name(value: str) -> str:
+    """``张**``: the family name and a star for each other character."""
+    value = (value or "").strip()
+    return value[:1] + "*" * (len(value) - 1) if len(value) > 1 else value

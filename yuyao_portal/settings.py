@@ -40,6 +40,8 @@ PORTAL_DEMO_ACCOUNTS_FILE = VAR_DIR / "demo-accounts.json"
 # The county this deployment serves: (administrative code, name).
 PORTAL_COUNTY_CODE = env_str("PORTAL_COUNTY_CODE", "330281")
 PORTAL_COUNTY_NAME = env_str("PORTAL_COUNTY_NAME", "余姚市")
+# The portal's public address, printed in certificates' QR codes (else the request's).
+PORTAL_PUBLIC_BASE_URL = env_str("PORTAL_PUBLIC_BASE_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "core.rules",
     "core.workdays",
     "core.notify",
+    "core.certificates",
     "grid",
     "volunteers",
     "negotiation",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("directory/buildings/", views.BuildingDirectoryView.as_view(), name="building-directory"),
     path("ui/", views.ComponentGuideView.as_view(), name="component-guide"),
     path("net/", include("grid.urls")),
+    path("verify/", include("core.certificates.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
