@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.apiinput import RULE
 
+from .models import Building
 from .pii import validate_phone
+from .scoping import restrict_related_choices
 
 
 class RosterUploadForm(forms.Form):
@@ -115,6 +117,29 @@ class SubmitRequestForm(forms.Form):
 
 class RequestStepForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=4000, required=False)
+
+
+class PlaceForm(forms.Form):
+    """The place picker of the register step, for a request whose reported place
+    matched no building: the buildings of the request's node within the user's scope."""
+
+    building = forms.ModelChoiceField(
+        label=_("Building"),
+        queryset=Building.objects.none(),
+        empty_label=_("Choose the building"),
+    )
+
+    def __init__(self, *args, user, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        within = {
+            column: getattr(request, column)
+            for column in ("street_id", "community_id")
+            if getattr(request, column)
+        }
+        self.fields["building"].queryset = (
+            Building.objects.filter(**within).select_related("grid").order_by("code")
+        )
+        restrict_related_choices(self.fields, user)
 
 
 class HandleStepForm(forms.Form):

@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView
 from core.ratelimit import submission_limit
 
 from . import approval_views, request_list_views, services
-from .forms import HandleStepForm, RatingForm, RequestStepForm, SubmitRequestForm
+from .forms import HandleStepForm, PlaceForm, RatingForm, RequestStepForm, SubmitRequestForm
 from .models import Building, Category, Resident, ServiceRequest
 from .scoped_views import ScopedViewMixin
 from .services.photos import prepare_photos
@@ -161,6 +161,7 @@ STEPS = [
 ACTION_LABELS = {
     "submit": gettext_lazy("Submitted"),
     "register": gettext_lazy("Registered"),
+    "place": gettext_lazy("Placed on a building"),
     "reject": gettext_lazy("Not accepted"),
     "duplicate": gettext_lazy("Marked as a duplicate"),
     "dispatch": gettext_lazy("Dispatched"),
@@ -214,6 +215,8 @@ class RequestDetailView(ScopedViewMixin, DetailView):
             for event in item.events.select_related("actor")
         ]
         context["step_form"] = RequestStepForm()
+        if item.place_unmatched and item.state == State.SUBMITTED:
+            context["place_form"] = PlaceForm(user=user, request=item, auto_id="place-%s")
         context["handle_form"] = HandleStepForm(auto_id="handle-%s")
         context["rating_form"] = RatingForm()
         context.update(approval_views.approval_context(self.request, item))
@@ -232,7 +235,7 @@ class RequestStepView(ScopedViewMixin, DetailView):
         action = kwargs["action"]
         note = request.POST.get("note", "")[:4000]
         calls = {
-            "register": lambda: services.register_request(user=request.user, request=item),
+            "register": lambda: self._register(item),
             "reject": lambda: services.reject_request(user=request.user, request=item, reason=note),
             "start": lambda: services.start_request(user=request.user, request=item),
             "handle": lambda: self._handle(item, note),
@@ -254,6 +257,15 @@ class RequestStepView(ScopedViewMixin, DetailView):
         else:
             messages.success(request, _("Done."))
         return redirect("grid:request-detail", pk=item.pk)
+
+    def _register(self, item):
+        building = None
+        if item.place_unmatched:
+            form = PlaceForm(self.request.POST, user=self.request.user, request=item)
+            if not form.is_valid():
+                raise ValidationError(_("The place was not matched: choose the building first."))
+            building = form.cleaned_data["building"]
+        return services.register_request(user=self.request.user, request=item, building=building)
 
     def _dispatch(self, item):
         unit = item.building.property_company if item.building_id else None

@@ -137,6 +137,15 @@ class ServiceRequest(TierScoped):
     level = models.CharField(
         _("handling tier"), max_length=16, choices=Level.choices, default=Level.GRID
     )
+    place_unmatched = models.BooleanField(
+        _("place not matched"),
+        default=False,
+        help_text=_(
+            "Reported with an address or coordinates that match no building of the net: "
+            "the registering worker places it."
+        ),
+    )
+    place_text = models.CharField(_("place as reported"), max_length=300, blank=True)
     handler_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -197,7 +206,10 @@ class ServiceRequest(TierScoped):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(building__isnull=False) | Q(grid__isnull=False),
+                # A place on the net, or a report kept unmatched for registration.
+                condition=Q(building__isnull=False)
+                | Q(grid__isnull=False)
+                | Q(place_unmatched=True),
                 name="request_has_a_place",
             ),
             models.CheckConstraint(

@@ -24,6 +24,23 @@ def distance_metres(lat1, long1, lat2, long2) -> float:
     return 2 * EARTH_METRES * math.asin(math.sqrt(min(1.0, a)))
 
 
+class WholeNet:
+    """A stand-in key for the whole county (no node filter)."""
+
+    @staticmethod
+    def node_filter() -> dict:
+        return {}
+
+
+def in_another_node(key, lat, long) -> bool:
+    """Whether a point falls on the net outside the key's node (near a building of
+    another street or community): such a report is refused, not kept for the key."""
+    if lat is None or long is None or not key.node_filter():
+        return False
+    place, _exact = find_by_point(WholeNet, lat, long)
+    return place is not None and not key.covers(place)
+
+
 def find_by_point(key, lat: float, long: float):
     """``(place, exact)`` for a point: the nearest building of the key's node within
     ``NEAR_METRES`` (exact within ``EXACT_METRES``); within ``GRID_METRES``, the grid of

@@ -16,7 +16,7 @@ from .. import services
 from ..models import Open311Key, Open311Submission
 from . import mapping
 from .forms import MAX_RESULTS, PostRequestForm, RequestsQueryForm, form_errors
-from .place import find_place
+from .place import find_place, in_another_node
 from .render import error, respond
 
 CHANGESET = "2026-11-28T00:00:00+08:00"
@@ -182,30 +182,39 @@ class RequestListView(Open311View):
         place, exact = find_place(
             key, data["address_id"], data["address_string"], data["lat"], data["long"]
         )
+        place_text = ""
         if place is None:
-            raise BadInput(
-                400,
-                _(
-                    "The place could not be matched to a building or grid of the net: "
-                    "give address_id (a building code), its address, or coordinates "
-                    "within the area this key serves."
-                ),
+            if data["address_id"] or in_another_node(key, data["lat"], data["long"]):
+                raise BadInput(
+                    400,
+                    _(
+                        "The place could not be matched to a building or grid of the net: "
+                        "give address_id (a building code), its address, or coordinates "
+                        "within the area this key serves."
+                    ),
+                )
+            # A code that names nothing, or a point on another node's part of the net,
+            # is refused above; an address or a point that matches no building is kept,
+            # in the intake of the key's node, for the registering worker to place.
+            place_text = data["address_string"] or (
+                _("Coordinates given: %(lat)s, %(long)s") % data
             )
         description = data["description"]
         notes = []
-        if data["address_string"] and not exact:
+        if data["address_string"] and not exact and place is not None:
             notes.append(_("Place given: %(text)s") % {"text": data["address_string"]})
         if data["lat"] is not None:
             notes.append(_("Coordinates given: %(lat)s, %(long)s") % data)
         if notes:
             description = "\n\n".join([description, *notes])[:4000]
-        is_building = place._meta.model_name == "building"
+        is_building = place is not None and place._meta.model_name == "building"
         service_request = services.submit_partner_request(
             key=key,
             category=category,
             description=description,
             building=place if is_building else None,
             grid=None if is_building else place,
+            place_text=place_text,
             is_public=attributes.get(mapping.PUBLIC_ATTRIBUTE),
             media_url=data["media_url"],
             contact=form.contact(),

@@ -71,6 +71,7 @@ REPORTER, HANDLER, TIER, ABOVE = "reporter", "handler", "tier", "above"
 ACTION_AUDIENCE: dict[str, frozenset[str]] = {
     "submit": frozenset({TIER, REPORTER}),  # the reporter hears of it when recorded for them
     "register": frozenset({REPORTER}),
+    "place": frozenset({TIER}),  # an unmatched report placed: the grid's members hear of it
     "reject": frozenset({REPORTER}),
     "duplicate": frozenset({REPORTER}),
     "dispatch": frozenset({HANDLER, REPORTER}),
@@ -104,6 +105,7 @@ SMS_ACTIONS = frozenset({"reject", "handle", "close"})
 ACTION_LABELS = {
     "submit": gettext_lazy("new request"),
     "register": gettext_lazy("registered"),
+    "place": gettext_lazy("placed on a building of your grid"),
     "reject": gettext_lazy("not accepted"),
     "duplicate": gettext_lazy("marked as a duplicate"),
     "dispatch": gettext_lazy("dispatched"),

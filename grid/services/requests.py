@@ -100,10 +100,17 @@ def submit_request(
 
 
 @transaction.atomic
-def register_request(*, user, request):
+def register_request(*, user, request, building=None):
+    """Register (立案). A request whose place matched nothing is placed here: the
+    worker names the building (within their part of the net and the request's node),
+    and the request goes to that building's grid."""
     request = locked(request)
     require_worker(user, request)
     expect_state(request, State.SUBMITTED)
+    if request.place_unmatched:
+        place_request(user=user, request=request, building=building)
+    elif building is not None and building.pk != request.building_id:
+        refuse({"building": _("This request has its place already.")})
     now = timezone.now()
     request.state = State.REGISTERED
     request.registered_at = now
@@ -113,6 +120,30 @@ def register_request(*, user, request):
     request.save()
     record_event(request, user, "register", State.SUBMITTED)
     return request
+
+
+def place_request(*, user, request, building):
+    """Put an unmatched request on a building (inside ``register_request``)."""
+    if building is None:
+        refuse({"building": _("The place was not matched: choose the building first.")})
+    in_node = all(
+        getattr(request, column) in (None, getattr(building, column))
+        for column in ("street_id", "community_id")
+    )
+    if not in_node or not user.has_perm("grid.view_building", building):
+        refuse({"building": _("Choose a building within your part of the net.")})
+    request.building, request.grid = building, None
+    request.place_unmatched = False
+    request.level = Level.GRID
+    request.fill_tier_columns()
+    record_event(
+        request,
+        user,
+        "place",
+        request.state,
+        _("Placed on %(building)s (reported: %(text)s)")
+        % {"building": building, "text": request.place_text},
+    )
 
 
 @transaction.atomic
@@ -289,9 +320,13 @@ def submit_partner_request(
     contact: str = "",
     device_id: str = "",
     account_id: str = "",
+    place_text: str = "",
 ) -> ServiceRequest:
     """An Open311 partner app submits a request with its key. Partners are not
-    residents: the request has no reporter; the place must be within the key's node."""
+    residents: the request has no reporter; the place must be within the key's node.
+    Without a building or grid (an address or coordinates that match none), the report
+    is kept all the same: in the intake of the key's node, marked unmatched with the
+    place as reported (``place_text``), for the registering worker to place."""
     from ..models import Open311Submission
 
     if key is None or not key.is_active:
@@ -304,19 +339,25 @@ def submit_partner_request(
     if len(description) > 4000:
         refuse({"description": _("The description is longer than 4,000 characters.")})
     place = building or grid
-    if place is None:
+    place_text = (place_text or "").strip()[:300]
+    if place is None and not place_text:
         refuse({"address": _("Give the place: a building or a grid.")})
-    if not key.covers(place):
+    if place is not None and not key.covers(place):
         raise PermissionDenied(_("This place is outside the part of the net this key serves."))
     request = ServiceRequest(
         category=category,
         description=description,
         is_public=category.public_by_default if is_public is None else is_public,
+        place_text=place_text,
     )
     if building is not None:
         request.building = building
-    else:
+    elif grid is not None:
         request.grid = grid
+    else:  # the intake of the key's node: its community, its street or the county
+        request.place_unmatched = True
+        request.community, request.street = key.community, key.street
+        request.level = Level.COMMUNITY if key.community_id else Level.STREET
     now = timezone.now()
     request.number = uuid.uuid4().hex[:20]
     request.due_register_at = register_due(request, now)

@@ -252,9 +252,6 @@ BAD_POSTS = [
     {"address_id": None, "lat": "91", "long": "121"},
     {"address_id": None, "lat": "nan", "long": "121"},
     {"address_id": None, "address_string": "地" * 201},
-    {"address_id": None, "address_string": "火星上的某个地方"},
-    {"address_id": None, "lat": "31.5", "long": "120.0"},
-    {"address_id": None, "lat": "30.0412", "long": "121.1720"},
     {"address_id": "1" * 19},
     {"address_id": "123456789012345678"},
     {"media_url": "not a url"},
@@ -334,6 +331,28 @@ def test_coordinates_outside_the_keys_node_are_not_matched(client, world):
     assert ServiceRequest.objects.count() == before
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_an_unmatched_address_is_kept_in_the_keys_intake(client, world, fmt):
+    community = world.communities[0]
+    key = make_key(community, "社区合作方")
+    response = post(client, key, fmt, address_id=None, address_string="火星上的某个地方")
+    assert response.status_code == 201, response.content
+    request = ServiceRequest.objects.latest("pk")
+    assert request.place_unmatched and request.place_text == "火星上的某个地方"
+    assert (request.community_id, request.street_id) == (community.pk, community.street_id)
+    assert request.building_id is None and request.grid_id is None
+    assert request.level == "community" and request.state == "submitted"
+    assert request.due_register_at is not None
+    assert request.description == CHINESE  # the place is kept apart from the description
+
+
+def test_a_point_off_every_grid_is_kept_in_the_keys_intake(client, world, county_key):
+    answer = as_json(post(client, county_key, address_id=None, lat="31.5", long="120.0"), 201)
+    request = ServiceRequest.objects.get(number=answer[0]["service_request_id"])
+    assert request.place_unmatched and "31.5" in request.place_text
+    assert request.street_id is None and request.level == "street"
+
+
 def test_post_to_a_grid_code(client, world, county_key):
     grid = world.grids[1]
     answer = as_json(post(client, county_key, address_id=grid.code), 201)
@@ -348,9 +367,13 @@ def test_street_key_cannot_post_to_another_street(client, world, street_key):
     assert_error(post(client, street_key, address_id=other.code), 403)
     assert_error(post(client, street_key, address_id=None, address_string=other.code), 403)
     assert_error(post(client, street_key, address_id=world.grids[4].code), 403)
-    # An address of the other street is not even searched.
-    assert_error(post(client, street_key, address_id=None, address_string=other.address), 400)
     assert ServiceRequest.objects.count() == before
+    # An address of the other street is not even searched: kept as text, in the street's
+    # own intake, for its workers to place.
+    answer = as_json(post(client, street_key, address_id=None, address_string=other.address), 201)
+    kept = ServiceRequest.objects.get(number=answer[0]["service_request_id"])
+    assert kept.place_unmatched and kept.street_id == world.streets[0].pk
+    assert kept.building_id is None and kept.place_text == other.address
 
 
 def test_community_key_posts_only_within_its_community(client, world):
