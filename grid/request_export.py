@@ -1,36 +1,23 @@
-"""Service requests out to Excel: the filtered list, written row by row to a temporary
-file (openpyxl's write-only workbook), never the reporter's personal data."""
+"""Service requests out to Excel through ``core.exports``: the filtered list (the caller's
+``for_user()`` queryset), newest first, read as ``values()`` in one query, never the
+reporter's personal data (no column reads it)."""
 
-import tempfile
-
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
+
+from core.exports import XLSX, Column, excel_file
 
 from .models import ServiceRequest
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+__all__ = ["COLUMNS", "XLSX", "export_requests"]
 
-COLUMNS = [
-    gettext_lazy("Number"),
-    gettext_lazy("Category"),
-    gettext_lazy("Place"),
-    gettext_lazy("State"),
-    gettext_lazy("Handling tier"),
-    gettext_lazy("Handling unit"),
-    gettext_lazy("Submitted at"),
-    gettext_lazy("Handle by"),
-    gettext_lazy("Closed at"),
-    gettext_lazy("Overdue"),
-    gettext_lazy("Rating"),
-]
 FIELDS = [
     "number",
     "category__parent__name",
     "category__name",
     "building__address",
     "grid__name",
+    "place_text",
     "state",
     "level",
     "handler_unit__name",
@@ -41,42 +28,40 @@ FIELDS = [
     "register_overdue",
     "rating",
 ]
+STATES = dict(ServiceRequest.State.choices)
+LEVELS = dict(ServiceRequest.Level.choices)
 
 
-def _local(moment):
-    """Excel has no time zones: the local wall-clock time."""
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+def _category(row):
+    parent, category = row["category__parent__name"], row["category__name"]
+    return f"{parent} / {category}" if parent else category
+
+
+def _place(row):
+    return row["building__address"] or row["grid__name"] or row["place_text"] or ""
+
+
+def _overdue(row):
+    return _("Yes") if row["handle_overdue"] or row["register_overdue"] else _("No")
+
+
+COLUMNS = [
+    Column(gettext_lazy("Number"), "number"),
+    Column(gettext_lazy("Category"), _category),
+    Column(gettext_lazy("Place"), _place),
+    Column(gettext_lazy("State"), lambda row: STATES.get(row["state"], row["state"])),
+    Column(gettext_lazy("Handling tier"), lambda row: LEVELS.get(row["level"], row["level"])),
+    Column(gettext_lazy("Handling unit"), lambda row: row["handler_unit__name"] or ""),
+    Column(gettext_lazy("Submitted at"), "created_at"),
+    Column(gettext_lazy("Handle by"), "due_handle_at"),
+    Column(gettext_lazy("Closed at"), "closed_at"),
+    Column(gettext_lazy("Overdue"), _overdue),
+    Column(gettext_lazy("Rating"), "rating"),
+]
 
 
 def export_requests(requests):
-    """Write ``requests`` (a queryset) newest first; returns the open temporary file,
-    positioned at its start."""
-    states = {value: str(label) for value, label in ServiceRequest.State.choices}
-    levels = {value: str(label) for value, label in ServiceRequest.Level.choices}
-    yes, no = _("Yes"), _("No")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Requests"))
-    sheet.append([str(label) for label in COLUMNS])
-    rows = requests.order_by("-created_at", "-id").values_list(*FIELDS)
-    for row in rows.iterator(chunk_size=2000):
-        (number, parent, category, address, grid, state, level, unit) = row[:8]
-        created, due, closed, handle_late, register_late, rating = row[8:]
-        sheet.append(
-            [
-                number,
-                f"{parent} / {category}" if parent else category,
-                address or grid or "",
-                states.get(state, state),
-                levels.get(level, level),
-                unit or "",
-                _local(created),
-                _local(due),
-                _local(closed),
-                yes if handle_late or register_late else no,
-                rating,
-            ]
-        )
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (returned to the caller, who closes it)
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    """Write ``requests`` (a scoped queryset) newest first; returns the open temporary
+    file, positioned at its start (the caller closes it; a ``FileResponse`` does)."""
+    rows = requests.order_by("-created_at", "-id").values(*FIELDS)
+    return excel_file(rows=rows, columns=COLUMNS, sheet_title=_("Requests"))
