@@ -13,7 +13,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from yuyao_portal.audit import record_export
 
-from . import roster, services
+from . import roster, roster_export, services
 from .forms import DeclineForm, RosterUploadForm
 from .models import Building, Community, Grid, Household, Resident, Street, VerificationRequest
 from .scoped_views import ScopedViewMixin
@@ -156,7 +156,7 @@ class RosterImportView(LoginRequiredMixin, FormView):
 
 class RosterTemplateView(LoginRequiredMixin, View):
     def get(self, request):
-        response = HttpResponse(roster.roster_template(), content_type=XLSX)
+        response = HttpResponse(roster_export.roster_template(), content_type=XLSX)
         response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
         return response
 
@@ -190,7 +190,7 @@ class RosterExportView(LoginRequiredMixin, View):
                 address=request.META.get("REMOTE_ADDR"),
             )
         record_export(request, node, whole=whole, what="roster")
-        handle = roster.export_roster(residents, whole=whole)
+        handle = roster_export.export_roster(residents, whole=whole)
         stamp = timezone.localdate().isoformat()
         response = FileResponse(
             handle, as_attachment=True, filename=f"roster-{node.code}-{stamp}.xlsx"

@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView
 
 from core.ratelimit import submission_limit
 
-from . import approval_views, request_list_views, services
+from . import approval_views, request_visit_views, services
 from .forms import HandleStepForm, PlaceForm, RatingForm, RequestStepForm, SubmitRequestForm
 from .models import Building, Category, Resident, ServiceRequest
 from .scoped_views import ScopedViewMixin
@@ -220,7 +220,7 @@ class RequestDetailView(ScopedViewMixin, DetailView):
         context["handle_form"] = HandleStepForm(auto_id="handle-%s")
         context["rating_form"] = RatingForm()
         context.update(approval_views.approval_context(self.request, item))
-        context.update(request_list_views.visit_context(user, item))
+        context.update(request_visit_views.visit_context(user, item))
         return context
 
 

@@ -6,8 +6,11 @@ from . import (
     notify_views,
     people_views,
     photo_views,
+    request_kpi_views,
     request_list_views,
+    request_public_views,
     request_views,
+    request_visit_views,
     views,
 )
 from .converters import IdConverter
@@ -113,21 +116,21 @@ urlpatterns += [
         request_list_views.RequestExportView.as_view(),
         name="request-export",
     ),
-    path("kpis/", request_list_views.KpiView.as_view(), name="request-kpis"),
+    path("kpis/", request_kpi_views.KpiView.as_view(), name="request-kpis"),
     path(
         "community/requests/",
-        request_list_views.CommunityRequestsView.as_view(),
+        request_public_views.CommunityRequestsView.as_view(),
         name="community-requests",
     ),
     path(
         "community/requests/<id:pk>/support/",
-        request_list_views.SupportRequestView.as_view(),
+        request_public_views.SupportRequestView.as_view(),
         name="community-request-support",
     ),
-    path("requests/visits/", request_list_views.VisitQueueView.as_view(), name="request-visits"),
+    path("requests/visits/", request_visit_views.VisitQueueView.as_view(), name="request-visits"),
     path(
         "requests/visits/<id:pk>/",
-        request_list_views.RecordVisitView.as_view(),
+        request_visit_views.RecordVisitView.as_view(),
         name="request-visit",
     ),
 ]

@@ -279,7 +279,7 @@ def test_the_api_list_rows_are_what_the_serializer_writes(world, api_client, spr
     """The list is written from plain rows (``ServiceRequestRows``): the same JSON as
     ``ServiceRequestSerializer`` on the model, a request without a reporter and a
     dispatched, overdue, rated one included."""
-    from grid.api.requests import ServiceRequestSerializer
+    from grid.api.request_serializers import ServiceRequestSerializer
 
     ServiceRequest.objects.filter(pk=spread["own"].pk).update(
         reporter=None, rating=4, closed_at=at(3, 15), is_public=True
