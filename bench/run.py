@@ -748,7 +748,7 @@ import django
 django.setup()
 from django.contrib.auth import get_user_model
 from grid.models import ServiceRequest
-from grid.request_export import export_requests
+from grid.requests.export import export_requests
 user = get_user_model().objects.get(pk=int(sys.argv[1]))
 queryset = ServiceRequest.objects.for_user(user).filtered()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

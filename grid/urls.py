@@ -1,19 +1,16 @@
 from django.urls import path, register_converter
 
-from . import (
-    account_views,
-    approval_views,
-    notify_views,
-    people_views,
-    photo_views,
-    request_kpi_views,
-    request_list_views,
-    request_public_views,
-    request_views,
-    request_visit_views,
-    views,
-)
+from . import notify_views, views
 from .converters import IdConverter
+from .people import accounts as account_views
+from .people import views as people_views
+from .requests import approvals as approval_views
+from .requests import kpis as request_kpi_views
+from .requests import lists as request_list_views
+from .requests import photos as photo_views
+from .requests import public as request_public_views
+from .requests import views as request_views
+from .requests import visits as request_visit_views
 
 register_converter(IdConverter, "id")
 

@@ -265,7 +265,7 @@ STORAGES = {
     },
 }
 # Uploaded files (photos of requests) live under var/media. MEDIA_URL is never routed:
-# a photo is served only by its scoped view (grid/photo_views.py), to users who may
+# a photo is served only by its scoped view (grid/requests/photos.py), to users who may
 # see its request.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("PORTAL_MEDIA_ROOT", str(VAR_DIR / "media")))

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from .. import services
 from ..models import ServiceRequest
-from ..request_public_views import public_requests
+from ..requests.public import public_requests
 from .errors import api_exception
 
 

@@ -16,12 +16,19 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="servicerequest",
             name="place_text",
-            field=models.CharField(blank=True, max_length=300, verbose_name="place as reported"),
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="place as reported",
+            ),
         ),
         migrations.AddField(
             model_name="servicerequest",
             name="place_unmatched",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 help_text="Reported with an address or coordinates that match no building of the net: the registering worker places it.",
                 verbose_name="place not matched",

@@ -140,12 +140,15 @@ class ServiceRequest(TierScoped):
     place_unmatched = models.BooleanField(
         _("place not matched"),
         default=False,
+        db_default=False,  # the county generator's bulk load leaves it out
         help_text=_(
             "Reported with an address or coordinates that match no building of the net: "
             "the registering worker places it."
         ),
     )
-    place_text = models.CharField(_("place as reported"), max_length=300, blank=True)
+    place_text = models.CharField(
+        _("place as reported"), max_length=300, blank=True, default="", db_default=""
+    )
     handler_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

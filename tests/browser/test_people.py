@@ -15,8 +15,8 @@ from django.utils import translation
 
 from core.notify.sms import MemorySMSBackend
 from grid.models import Building, Community, Household, Resident, VerificationRequest
+from grid.people.roster import COLUMNS
 from grid.pii import make_id_number
-from grid.roster import COLUMNS
 
 from .journey import PASSWORD, VIEWPORTS
 

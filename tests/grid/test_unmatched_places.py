@@ -35,9 +35,7 @@ def test_the_worker_sees_the_notice_and_the_place_picker(world, client, unmatche
 def test_registering_with_a_building_places_the_request(world, client, unmatched):
     building = next(b for b in world.buildings if b.community_id == unmatched.community_id)
     client.force_login(world.user("community_worker"))
-    response = client.post(
-        f"/net/requests/{unmatched.pk}/register/", {"building": building.pk}
-    )
+    response = client.post(f"/net/requests/{unmatched.pk}/register/", {"building": building.pk})
     assert response.status_code == 302
     unmatched.refresh_from_db()
     assert unmatched.state == "registered" and not unmatched.place_unmatched

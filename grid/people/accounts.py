@@ -11,9 +11,9 @@ from django.views import View
 
 from core.ratelimit import client_address
 
-from . import services
-from .forms import HouseholdRequestForm, PhoneForm, SignupForm
-from .models import Building, Community
+from .. import services
+from ..forms import HouseholdRequestForm, PhoneForm, SignupForm
+from ..models import Building, Community
 
 SESSION_PHONE = "signup_phone"
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from core.exports import XLSX, Column, excel_file
 
-from .models import ServiceRequest
+from ..models import ServiceRequest
 
 __all__ = ["COLUMNS", "XLSX", "export_requests"]
 

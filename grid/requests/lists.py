@@ -1,6 +1,6 @@
 """The request lists by node with filters, search, cursor paging and the Excel export
-(the KPI page: request_kpi_views.py; residents' community requests:
-request_public_views.py; the return visits: request_visit_views.py)."""
+(the KPI page: kpis.py; residents' community requests: public.py; the return visits:
+visits.py)."""
 
 import datetime
 
@@ -17,10 +17,10 @@ from django.views.generic import ListView
 
 from core.widgets import Select
 
-from .forms import check_date_range
-from .models import Category, Community, Grid, HandlingUnit, ServiceRequest, Street
-from .request_export import XLSX, export_requests
-from .scoped_views import ScopedViewMixin
+from ..forms import check_date_range
+from ..models import Category, Community, Grid, HandlingUnit, ServiceRequest, Street
+from ..scoped_views import ScopedViewMixin
+from .export import XLSX, export_requests
 
 State = ServiceRequest.State
 MAX_ID = 2**62

@@ -8,8 +8,8 @@ import tempfile
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from .models import Household, HouseholdTag, Resident
-from .pii import (
+from ..models import Household, HouseholdTag, Resident
+from ..pii import (
     make_id_number,
     mask_id_number,
     mask_phone,

@@ -14,11 +14,12 @@ from django.views.generic import DetailView, ListView
 
 from core.ratelimit import submission_limit
 
-from . import approval_views, request_visit_views, services
-from .forms import HandleStepForm, PlaceForm, RatingForm, RequestStepForm, SubmitRequestForm
-from .models import Building, Category, Resident, ServiceRequest
-from .scoped_views import ScopedViewMixin
-from .services.photos import prepare_photos
+from .. import services
+from ..forms import HandleStepForm, PlaceForm, RatingForm, RequestStepForm, SubmitRequestForm
+from ..models import Building, Category, Resident, ServiceRequest
+from ..scoped_views import ScopedViewMixin
+from ..services.photos import prepare_photos
+from . import approvals, visits
 
 State = ServiceRequest.State
 
@@ -172,7 +173,7 @@ ACTION_LABELS = {
     "reopen": gettext_lazy("Rated unsatisfied: re-handling"),
     "escalate": gettext_lazy("Escalated one tier"),
     "cancel": gettext_lazy("Withdrawn"),
-    **approval_views.ACTION_LABELS,
+    **approvals.ACTION_LABELS,
     "visit": gettext_lazy("Return visit"),
 }
 
@@ -219,8 +220,8 @@ class RequestDetailView(ScopedViewMixin, DetailView):
             context["place_form"] = PlaceForm(user=user, request=item, auto_id="place-%s")
         context["handle_form"] = HandleStepForm(auto_id="handle-%s")
         context["rating_form"] = RatingForm()
-        context.update(approval_views.approval_context(self.request, item))
-        context.update(request_visit_views.visit_context(user, item))
+        context.update(approvals.approval_context(self.request, item))
+        context.update(visits.visit_context(user, item))
         return context
 
 

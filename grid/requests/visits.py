@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
-from . import services
-from .models import ReturnVisit, ServiceRequest
-from .scoped_views import ScopedViewMixin
-from .services.visits import visit_counts
+from .. import services
+from ..models import ReturnVisit, ServiceRequest
+from ..scoped_views import ScopedViewMixin
+from ..services.visits import visit_counts
 
 State = ServiceRequest.State
 

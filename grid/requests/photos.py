@@ -5,8 +5,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views import View
 
-from .models import RequestPhoto, ServiceRequest
-from .scoped_views import ScopedViewMixin
+from ..models import RequestPhoto, ServiceRequest
+from ..scoped_views import ScopedViewMixin
 
 
 class RequestPhotoView(ScopedViewMixin, View):

@@ -19,10 +19,10 @@ from django.views.generic import DetailView, ListView
 
 from core.pagination import PortalPaginationMixin
 
-from . import services
-from .models import HandlingUnit, RequestApplication, ServiceRequest
-from .models.approvals import EXTENSION_MAX_DAYS, REASON_MAX_LENGTH, SUSPENSION_MAX_DAYS
-from .scoped_views import ScopedViewMixin
+from .. import services
+from ..models import HandlingUnit, RequestApplication, ServiceRequest
+from ..models.approvals import EXTENSION_MAX_DAYS, REASON_MAX_LENGTH, SUSPENSION_MAX_DAYS
+from ..scoped_views import ScopedViewMixin
 
 Kind = RequestApplication.Kind
 

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from .forms import check_date_range
-from .identity import identity
-from .models import Community, Grid, ServiceRequest, Street
-from .querysets import start_of_day
-from .request_list_views import MAX_ID
-from .scoping import user_permissions
+from ..forms import check_date_range
+from ..identity import identity
+from ..models import Community, Grid, ServiceRequest, Street
+from ..querysets import start_of_day
+from ..scoping import user_permissions
+from .lists import MAX_ID
 
 State = ServiceRequest.State
 

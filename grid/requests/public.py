@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from . import services
-from .models import ServiceRequest
+from .. import services
+from ..models import ServiceRequest
 
 State = ServiceRequest.State
 

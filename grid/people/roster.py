@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .models import Building, Household, HouseholdTag, Resident
-from .pii import (
+from ..models import Building, Household, HouseholdTag, Resident
+from ..pii import (
     PHONE_PATTERN,
     id_birth_date,
     is_valid_id_number,
@@ -27,7 +27,7 @@ from .pii import (
     normalize_id_number,
     validate_id_number,
 )
-from .scoping import filter_for_perm
+from ..scoping import filter_for_perm
 
 MAX_ROWS = 50_000
 MAX_BYTES = 20 * 1024 * 1024

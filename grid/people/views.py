@@ -13,10 +13,11 @@ from django.views.generic import DetailView, FormView, ListView
 
 from yuyao_portal.audit import record_export
 
-from . import roster, roster_export, services
-from .forms import DeclineForm, RosterUploadForm
-from .models import Building, Community, Grid, Household, Resident, Street, VerificationRequest
-from .scoped_views import ScopedViewMixin
+from .. import services
+from ..forms import DeclineForm, RosterUploadForm
+from ..models import Building, Community, Grid, Household, Resident, Street, VerificationRequest
+from ..scoped_views import ScopedViewMixin
+from . import roster, roster_export
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -268,7 +269,7 @@ class ResidentHomeView(LoginRequiredMixin, View):
     publishes; before confirmation, the state of their request."""
 
     def get(self, request):
-        from .models import Post
+        from ..models import Post
 
         user = request.user
         household = household_of(user)
