@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from grid import roster
 from grid.models import Household, PersonalDataAccess, Resident
+from grid.people import roster
 
 from ..factories import fictional_id_number
 
