@@ -23,7 +23,7 @@ PHONES = ["13800000001", "13800000002", "13800000003"]
 
 ENQUEUE = """
 from django.db import transaction
-from grid.services import notify
+from core.notify.services import notify
 with transaction.atomic():
     notify(key={key!r}, kind="status", title="请于今日内处理", sms=[(None, p) for p in {phones!r}])
 """
