@@ -40,7 +40,8 @@ from openpyxl import Workbook  # noqa: E402
 
 from grid.demo import seed_demo  # noqa: E402
 from grid.models import Building, Resident  # noqa: E402
-from grid.people.roster import COLUMNS, import_roster  # noqa: E402
+from grid.people.roster import COLUMNS  # noqa: E402
+from grid.people.roster_import import import_roster  # noqa: E402
 from grid.pii import make_id_number  # noqa: E402
 
 

@@ -17,7 +17,7 @@ from .. import services
 from ..forms import DeclineForm, RosterUploadForm
 from ..models import Building, Community, Grid, Household, Resident, Street, VerificationRequest
 from ..scoped_views import ScopedViewMixin
-from . import roster, roster_export
+from . import roster_export, roster_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -131,7 +131,7 @@ class RosterImportView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            report = roster.import_roster(form.cleaned_data["file"], self.request.user)
+            report = roster_import.import_roster(form.cleaned_data["file"], self.request.user)
         except ValidationError as exc:
             form.add_error("file", exc)
             return self.form_invalid(form)
