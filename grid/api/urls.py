@@ -1,7 +1,7 @@
 from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
-from . import approvals, notifications, people, public, requests, views
+from . import approvals, movements, notifications, people, public, requests, verifications, views
 
 router = DefaultRouter()
 router.register("streets", views.StreetViewSet)
@@ -14,8 +14,8 @@ router.register("posts", views.PostViewSet)
 router.register("households", people.HouseholdViewSet)
 router.register("residents", people.ResidentViewSet)
 router.register("party-members", people.PartyMembershipViewSet)
-router.register("movements", people.MovementViewSet)
-router.register("verification-requests", people.VerificationRequestViewSet)
+router.register("movements", movements.MovementViewSet)
+router.register("verification-requests", verifications.VerificationRequestViewSet)
 
 router.register("categories", requests.CategoryViewSet)
 router.register("requests", requests.ServiceRequestViewSet)
