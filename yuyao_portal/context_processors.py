@@ -103,6 +103,11 @@ NAV = [
     NavItem(
         "roster", _("Import roster"), "grid:roster-import", NET_AUDIENCES, perm="grid.import_roster"
     ),
+    # The four modes: each app's page named "home"; the app decides who may open it.
+    NavItem("volunteers", _("Volunteers"), "volunteers:home", care=True),
+    NavItem("negotiation", _("Consultations"), "negotiation:home", care=True),
+    NavItem("funding", _("Funds"), "funding:home"),
+    NavItem("training", _("Training"), "training:home", NET_AUDIENCES),
     NavItem("inbox", _("Inbox"), "grid:inbox", care=True),
     NavItem(
         "second-factor",

@@ -1,0 +1,7 @@
+"""The negotiation API, mounted at /api/v1/negotiation/."""
+
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter()
+
+urlpatterns = router.urls
