@@ -42,6 +42,8 @@ PORTAL_COUNTY_CODE = env_str("PORTAL_COUNTY_CODE", "330281")
 PORTAL_COUNTY_NAME = env_str("PORTAL_COUNTY_NAME", "余姚市")
 # The portal's public address, printed in certificates' QR codes (else the request's).
 PORTAL_PUBLIC_BASE_URL = env_str("PORTAL_PUBLIC_BASE_URL", "")
+# Seconds a rotating check-in code (core/checkin.py) stays on the organiser's screen.
+CHECKIN_QR_PERIOD = env_int("CHECKIN_QR_PERIOD", 30)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -350,6 +352,7 @@ PORTAL_RATE_LIMITS = {
     "request-submit": [(env_int("RATE_LIMIT_SUBMISSIONS_PER_HOUR", 20), 3600)],
     "open311-post": [(env_int("RATE_LIMIT_OPEN311_POSTS_PER_MINUTE", 60), 60)],
     "otp-code": [(5, 300), (20, 3600)],
+    "checkin-code": [(10, 60), (60, 3600)],
 }
 # Trusted reverse proxies in front of the portal (nginx: 1): the client address is then
 # taken from X-Forwarded-For, for rate limits and the audit trail.

@@ -49,6 +49,31 @@
     dialog.querySelector("[value='cancel']").focus();
   });
 
+  // Rotating check-in codes (core/checkin.py): the organiser's screen fetches the new
+  // QR code every period; the SVG is parsed as SVG (never as HTML) before it is shown.
+  document.querySelectorAll("[data-rotating-qr]").forEach(function (figure) {
+    var url = figure.dataset.rotatingQr;
+    var period = Math.max(5, parseInt(figure.dataset.period, 10) || 30);
+    function refresh() {
+      window.fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data) { window.setTimeout(refresh, period * 1000); return; }
+          var doc = new DOMParser().parseFromString(data.svg, "image/svg+xml");
+          var svg = doc.documentElement;
+          if (svg && svg.nodeName.toLowerCase() === "svg") {
+            figure.querySelector("[data-qr-svg]").replaceChildren(document.importNode(svg, true));
+          }
+          var code = figure.querySelector("[data-qr-code]");
+          if (code && data.code) { code.textContent = data.code; }
+          var wait = Math.max(1, parseInt(data.expires_in, 10) || period);
+          window.setTimeout(refresh, wait * 1000);
+        })
+        .catch(function () { window.setTimeout(refresh, period * 1000); });
+    }
+    window.setTimeout(refresh, period * 1000);
+  });
+
   // A form that came back with errors: move focus to its summary.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }
