@@ -46,7 +46,10 @@ def test_a_code_from_the_future_is_refused():
     assert not checkin.is_valid_code("volunteers.shift", 3, future, at=at(0))
 
 
-@pytest.mark.parametrize("typed", ["", "12345", "1234567", "abcdef", "１２３４５６", None, 123456, "\x00"])
+MALFORMED = ["", "12345", "1234567", "abcdef", "１２３４５６", None, 123456, "\x00"]
+
+
+@pytest.mark.parametrize("typed", MALFORMED)
 def test_malformed_codes_are_simply_not_valid(typed):
     assert not checkin.is_valid_code("volunteers.shift", 3, typed, at=at(0))
 
