@@ -6,6 +6,7 @@ Idempotent: running it again changes nothing. Demo mode only.
 
 import datetime
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -359,6 +360,16 @@ class DemoSeeder:
         return self.result
 
 
+# The modes add their demo data on top of the county: each registers a step in its
+# AppConfig.ready() (the net cannot import the apps above it). A step is idempotent, finds
+# the demo nodes and accounts in the database, and returns the number of objects it made.
+DEMO_STEPS: dict[str, Callable[[], int]] = {}
+
+
+def register_demo_step(name: str, step: Callable[[], int]) -> None:
+    DEMO_STEPS[name] = step
+
+
 def seed_demo(accounts_file: Path | None = None) -> DemoResult:
     """Create the demo county (idempotent) and write the demo accounts file."""
     if not settings.PORTAL_DEMO:
@@ -366,6 +377,8 @@ def seed_demo(accounts_file: Path | None = None) -> DemoResult:
     with transaction.atomic():
         result = DemoSeeder().run()
         result.created += seed_demo_requests()
+        for name in sorted(DEMO_STEPS):
+            result.created += DEMO_STEPS[name]()
     path = Path(accounts_file or settings.PORTAL_DEMO_ACCOUNTS_FILE)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result.accounts, ensure_ascii=False, indent=2), encoding="utf-8")
