@@ -250,27 +250,41 @@ def holdings(user) -> list[Holding]:
 
 def forget_holdings(user) -> None:
     user.__dict__.pop("_grid_holdings", None)
-    user.__dict__.pop("_grid_households", None)
+    user.__dict__.pop("_grid_homes", None)
+
+
+# Where a person lives, for ``self_access``: a model may let residents see the rows of
+# their own building, grid, community or street (what their community publishes).
+HOME_SOURCES = {
+    "building": "household__building_id",
+    "grid": "household__grid_id",
+    "community": "household__community_id",
+    "street": "household__street_id",
+}
 
 
 def own_ids(user, source: str) -> list[int]:
-    """What a user holds as a person, not through a post: ``user`` (their own id) or
-    ``household`` (the household of the resident record linked to their account)."""
+    """What a user holds as a person, not through a post: ``user`` (their own id),
+    ``household`` (the households of the resident records linked to their account), or
+    the ``building``, ``grid``, ``community`` or ``street`` those households are in."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     if source == "user":
         return [user.pk]
-    if source == "household":
-        cached = getattr(user, "_grid_households", None)
+    if source == "household" or source in HOME_SOURCES:
+        cached = getattr(user, "_grid_homes", None)
         if cached is None:
             Resident = apps.get_model("grid", "Resident")
-            cached = list(
-                Resident.objects.filter(user_id=user.pk, state="living").values_list(
-                    "household_id", flat=True
-                )
+            columns = ["household_id", *HOME_SOURCES.values()]
+            rows = list(
+                Resident.objects.filter(user_id=user.pk, state="living").values_list(*columns)
             )
-            user._grid_households = cached
-        return cached
+            cached = {
+                name: sorted({row[i] for row in rows if row[i] is not None})
+                for i, name in enumerate(["household", *HOME_SOURCES])
+            }
+            user._grid_homes = cached
+        return cached[source]
     raise ValueError(f"Unknown source {source!r}")
 
 

@@ -11,6 +11,7 @@ from grid.models import (
     HandlingUnit,
     PartyOrganization,
     Post,
+    Resident,
     ServiceRequest,
     Street,
 )
@@ -203,3 +204,20 @@ def test_the_single_object_grants_are_an_index_condition_on_postgresql(world):
         assert '"id" = ANY(ARRAY(SELECT' in sql
     else:
         assert '"id" IN (SELECT' in sql
+
+
+def test_a_resident_holds_the_nodes_of_their_home_as_a_person(world):
+    from grid.scoping import forget_holdings, own_ids
+
+    user = world.user("resident")
+    household = world.residents[0].household
+    assert own_ids(user, "household") == [household.pk]
+    assert own_ids(user, "building") == [household.building_id]
+    assert own_ids(user, "grid") == [household.grid_id]
+    assert own_ids(user, "community") == [household.community_id]
+    assert own_ids(user, "street") == [household.street_id]
+    assert own_ids(world.user("outsider"), "community") == []
+    # Moving out ends it (the cache goes with the posts' cache).
+    Resident.objects.filter(user=user).update(state="moved_out")
+    forget_holdings(user)
+    assert own_ids(user, "community") == []
