@@ -260,7 +260,24 @@ def build_world() -> World:
         date=datetime.date(2025, 3, 1),
         from_household=world.households[4],
     )
+    extend_world(world)
     return world
+
+
+# The apps above the net add their records to the same world: ``tests/<app>/world.py``
+# with ``extend_world(world)`` (one object of each scoped model at least, so that the
+# scoping tests of tests/grid/test_scoping.py cover it too).
+WORLD_APPS = ["volunteers", "negotiation", "funding", "training", "community"]
+
+
+def extend_world(world) -> None:
+    import importlib
+    import importlib.util
+
+    for app in WORLD_APPS:
+        name = f"tests.{app}.world"
+        if importlib.util.find_spec(f"tests.{app}") and importlib.util.find_spec(name):
+            importlib.import_module(name).extend_world(world)
 
 
 PERSONAS = [

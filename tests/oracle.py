@@ -6,9 +6,13 @@ node code starts with the post's node code. Role grants come from the enums in t
 apps' permissions.py, not from the database.
 """
 
+import importlib
+from functools import cache
+
+from django.apps import apps
+
 from grid.models import Post
-from grid.permissions import ROLE_PERMISSIONS, Tier
-from yuyao_portal.permissions import ROLE_PERMISSIONS as PORTAL_ROLE_PERMISSIONS
+from grid.permissions import Tier
 
 
 def node_code(obj) -> str:
@@ -18,16 +22,53 @@ def node_code(obj) -> str:
     return obj.code
 
 
+@cache
+def all_role_permissions() -> dict:
+    """Every app's ``permissions.ROLE_PERMISSIONS`` merged (the enums, not the table)."""
+    merged: dict = {}
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.permissions")
+        except ModuleNotFoundError:
+            continue
+        for role, perms in getattr(module, "ROLE_PERMISSIONS", {}).items():
+            merged.setdefault(str(role), set()).update(str(p) for p in perms)
+    return merged
+
+
 def role_grants(role) -> set[str]:
-    return {str(p) for p in ROLE_PERMISSIONS.get(role, set())} | {
-        str(p) for p in PORTAL_ROLE_PERMISSIONS.get(role, set())
-    }
+    return all_role_permissions().get(str(role), set())
+
+
+def home_ids(user, source: str) -> set:
+    """Where the user lives, walked through the household's building (not the tier
+    columns that the scoping reads)."""
+    from grid.models import Resident
+
+    living = Resident.objects.filter(user=user, state="living").select_related(
+        "household__building__grid__community__street"
+    )
+    found = set()
+    for resident in living:
+        building = resident.household.building
+        found.add(
+            {
+                "household": resident.household_id,
+                "building": building.pk,
+                "grid": building.grid_id,
+                "community": building.grid.community_id,
+                "street": building.grid.community.street_id,
+            }[source]
+        )
+    return found
 
 
 def _self_allowed(user, perm: str, obj) -> bool:
     """A person's own rows: the household of their linked resident, their own requests."""
     from grid.models import Household, Resident, ServiceRequest, VerificationRequest
 
+    if not perm.startswith("grid."):
+        return _declared_self_allowed(user, perm, obj)
     if not perm.startswith("grid.view_"):
         return False
     households = set(
@@ -55,5 +96,19 @@ def expected_allowed(user, perm: str, obj) -> bool:
         node = post.scope_node()
         # The object's node is the post's node or below it.
         if node is not None and node_code(obj).startswith(node.code):
+            return True
+    return False
+
+
+def _declared_self_allowed(user, perm: str, obj) -> bool:
+    """The apps above the net: what the model's ``self_access`` declares, with the
+    person's own ids found independently."""
+    model = type(obj)
+    action = perm.split(".", 1)[1].split("_", 1)[0]
+    if perm != f"{model._meta.app_label}.{action}_{model._meta.model_name}":
+        return False
+    for source, column in getattr(model, "self_access", {}).get(action, []):
+        own = {user.pk} if source == "user" else home_ids(user, source)
+        if getattr(obj, column) in own:
             return True
     return False

@@ -9,8 +9,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["core", "grid", "volunteers", "negotiation", "funding", "training", "yuyao_portal"]
-MODES = {"volunteers", "negotiation", "funding", "training"}
+MODES = {"volunteers", "negotiation", "funding", "training", "community"}
+APPS = ["core", "grid", *sorted(MODES), "yuyao_portal"]
 # The foundation that stays in the yuyao_portal app because its tables, permissions and
 # admin pages belong to every deployment's history: the User model and the audit trail.
 # They sit in the core layer and import nothing above it.

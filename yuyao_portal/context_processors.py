@@ -108,6 +108,7 @@ NAV = [
     NavItem("negotiation", _("Consultations"), "negotiation:home", care=True),
     NavItem("funding", _("Funds"), "funding:home"),
     NavItem("training", _("Training"), "training:home", NET_AUDIENCES),
+    NavItem("appointments", _("Appointments"), "community:home", care=True),
     NavItem("inbox", _("Inbox"), "grid:inbox", care=True),
     NavItem(
         "second-factor",

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "negotiation",
     "funding",
     "training",
+    "community",
     "yuyao_portal",
 ]
 

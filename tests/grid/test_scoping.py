@@ -33,6 +33,10 @@ def test_every_net_model_is_scoped():
 def test_for_user_and_has_perm_agree_with_the_tree(world, persona):
     for model in scoped_models():
         objects = list(model.objects.all())
+        # The net's models are all in the world; an app above it adds its own through
+        # tests/<app>/world.py (its own tests check its scoping as well).
+        if model._meta.app_label != "grid" and not objects:
+            continue
         assert objects, f"the world has no {model.__name__}"
         for action in ACTIONS:
             user = world.user(persona)

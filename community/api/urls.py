@@ -1,0 +1,11 @@
+"""The community-life API, mounted at /api/v1/community/."""
+
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("slots", views.SlotViewSet)
+router.register("appointments", views.AppointmentViewSet)
+
+urlpatterns = router.urls

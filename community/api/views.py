@@ -1,0 +1,117 @@
+"""The appointments API: residents list their community's open slots and book, cancel
+and list their own bookings; the office opens and closes slots and records outcomes."""
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from grid.api.scoped import ScopedModelViewSet
+
+from .. import services
+from ..models import Appointment, AppointmentSlot, Service
+from .serializers import (
+    AppointmentSerializer,
+    BookSerializer,
+    OpenSlotsSerializer,
+    OutcomeSerializer,
+    ReasonSerializer,
+    SlotSerializer,
+)
+
+
+class SlotFilter(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte")
+    date_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte")
+    service = django_filters.ChoiceFilter(choices=Service.choices)
+    is_open = django_filters.BooleanFilter()
+
+    class Meta:
+        model = AppointmentSlot
+        fields = ["date_from", "date_to", "service", "is_open", "community"]
+
+
+class SlotViewSet(ScopedModelViewSet):
+    """Appointment slots of the community office (residents: their own community's)."""
+
+    queryset = AppointmentSlot.objects.select_related("community")
+    serializer_class = SlotSerializer
+    filterset_class = SlotFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def _input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(request=OpenSlotsSerializer, responses={201: SlotSerializer(many=True)})
+    def create(self, request, *args, **kwargs):
+        """Open the slots of one service on one day, from start to end."""
+        slots = services.open_slots(by=request.user, **self._input(OpenSlotsSerializer))
+        return Response(SlotSerializer(slots, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReasonSerializer, responses=SlotSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close the slot; its bookings are cancelled with the reason, residents told."""
+        slot = services.close_slot(
+            by=request.user, slot=self.get_object(), **self._input(ReasonSerializer)
+        )
+        return Response(SlotSerializer(slot).data)
+
+
+class AppointmentFilter(django_filters.FilterSet):
+    date = django_filters.DateFilter(field_name="slot__starts_at", lookup_expr="date")
+    state = django_filters.ChoiceFilter(choices=Appointment.State.choices)
+
+    class Meta:
+        model = Appointment
+        fields = ["date", "state"]
+
+
+class AppointmentViewSet(ScopedModelViewSet):
+    """Bookings: a resident's own; the office's of its community."""
+
+    queryset = Appointment.objects.select_related("slot__community", "resident")
+    serializer_class = AppointmentSerializer
+    filterset_class = AppointmentFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def _input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def get_permissions(self):
+        # Anyone signed in may try to book; the service decides (a resident of the
+        # slot's community, not full, …). Cancelling and outcomes are checked there too.
+        if self.action in {"create", "cancel", "outcome"}:
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    @extend_schema(request=BookSerializer, responses={201: AppointmentSerializer})
+    def create(self, request, *args, **kwargs):
+        """Book a slot."""
+        data = self._input(BookSerializer)
+        appointment = services.book_appointment(user=request.user, **data)
+        return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReasonSerializer, responses=AppointmentSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a booking (the resident until the deadline; the office with a reason)."""
+        appointment = services.cancel_appointment(
+            by=request.user, appointment=self.get_object(), **self._input(ReasonSerializer)
+        )
+        return Response(AppointmentSerializer(appointment).data)
+
+    @extend_schema(request=OutcomeSerializer, responses=AppointmentSerializer)
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        """Record whether the resident came."""
+        appointment = services.record_outcome(
+            by=request.user, appointment=self.get_object(), **self._input(OutcomeSerializer)
+        )
+        return Response(AppointmentSerializer(appointment).data)

@@ -1,0 +1,53 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grid.models import Community
+
+from .models import MAX_CAPACITY, Service
+
+
+class OpenSlotsForm(forms.Form):
+    community = forms.ModelChoiceField(queryset=Community.objects.none(), label=_("Community"))
+    service = forms.ChoiceField(choices=Service.choices, label=_("Service"))
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(
+        label=_("From"),
+        initial=datetime.time(18, 0),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+    end = forms.TimeField(
+        label=_("Until"),
+        initial=datetime.time(20, 0),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+    minutes = forms.IntegerField(
+        label=_("Minutes per slot"), min_value=10, max_value=240, initial=30
+    )
+    capacity = forms.IntegerField(
+        label=_("People per slot"), min_value=1, max_value=MAX_CAPACITY, initial=1
+    )
+    place = forms.CharField(label=_("Place"), max_length=100, required=False)
+
+    def __init__(self, *args, communities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if communities is not None:
+            self.fields["community"].queryset = communities
+            only = list(communities[:2])
+            if len(only) == 1:
+                self.fields["community"].initial = only[0].pk
+
+
+class DayForm(forms.Form):
+    date = forms.DateField(
+        label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class BookForm(forms.Form):
+    note = forms.CharField(label=_("What it is about (optional)"), max_length=200, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)

@@ -1,0 +1,35 @@
+"""The notices of appointments, through the core's notifications (inbox and text)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.notify.kinds import Kind, register_kind
+
+BOOKED = "appointments.booked"
+REMINDER = "appointments.reminder"
+CANCELLED = "appointments.cancelled"
+
+register_kind(
+    Kind(
+        BOOKED,
+        _("Appointment booked"),
+        title=_("Appointment booked: %(service)s, %(when)s"),
+        body=_("%(place)s. Bring your ID card. Cancel in the portal if you cannot come."),
+        sms=True,
+    ),
+    Kind(
+        REMINDER,
+        _("Appointment reminder"),
+        title=_("Reminder: %(service)s at %(when)s"),
+        body=_("%(place)s. Cancel in the portal if you cannot come."),
+        level="warning",
+        sms=True,
+    ),
+    Kind(
+        CANCELLED,
+        _("Appointment cancelled"),
+        title=_("Appointment cancelled: %(service)s, %(when)s"),
+        body=_("Reason: %(reason)s"),
+        level="warning",
+        sms=True,
+    ),
+)

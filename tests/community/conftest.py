@@ -1,0 +1,13 @@
+import pytest
+
+
+@pytest.fixture
+def world(world):
+    """The shared world without the slots that tests/community/world.py adds to it: these
+    tests start from an office that has opened nothing yet."""
+    from community.models import Appointment, AppointmentEvent, AppointmentSlot
+
+    AppointmentEvent.objects.all().delete()
+    Appointment.objects.all().delete()
+    AppointmentSlot.objects.all().delete()
+    return world

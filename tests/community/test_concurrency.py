@@ -1,0 +1,71 @@
+"""A slot is never overbooked and nobody holds it twice, under real concurrent
+connections on PostgreSQL (skipped on SQLite, whose writes are serial anyway)."""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from community import services
+from community.models import Appointment, AppointmentSlot
+
+from ..factories import build_world
+from .helpers import make_slot, resident_user
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="real concurrent connections: PostgreSQL"
+    ),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def run_together(callables):
+    barrier = threading.Barrier(len(callables))
+    outcomes = [None] * len(callables)
+
+    def worker(index, call):
+        try:
+            barrier.wait(timeout=30)
+            outcomes[index] = ("ok", call())
+        except ValidationError as exc:
+            outcomes[index] = ("refused", " ".join(exc.messages))
+        except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
+            outcomes[index] = ("error", repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(callables)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def test_twenty_residents_race_for_three_places():
+    world = build_world()
+    slot = make_slot(world.communities[0], capacity=3)
+    household = world.residents[0].household
+    users = [resident_user(household, f"racer{n}") for n in range(20)]
+    outcomes = run_together(
+        [lambda u=u: services.book_appointment(user=u, slot=slot) for u in users]
+    )
+    kinds = [kind for kind, _detail in outcomes]
+    assert "error" not in kinds, outcomes
+    assert kinds.count("ok") == 3 and kinds.count("refused") == 17
+    assert all("约满" in detail for kind, detail in outcomes if kind == "refused")
+    slot.refresh_from_db()
+    assert slot.booked == 3 == Appointment.objects.filter(slot=slot, state="booked").count()
+
+
+def test_one_person_clicking_ten_times_books_once():
+    world = build_world()
+    slot = make_slot(world.communities[0], capacity=5)
+    user = world.user("resident")
+    outcomes = run_together([lambda: services.book_appointment(user=user, slot=slot)] * 10)
+    kinds = [kind for kind, _detail in outcomes]
+    assert "error" not in kinds, outcomes
+    assert kinds.count("ok") == 1
+    assert AppointmentSlot.objects.get(pk=slot.pk).booked == 1

@@ -1,0 +1,15 @@
+"""Community life in the shared world: an evening slot of the first community booked by
+the verified resident, and a Saturday slot of the third community."""
+
+from community.models import Appointment, AppointmentSlot, Service
+from grid.models import Resident
+
+from .helpers import make_slot, next_weekday
+
+
+def extend_world(world) -> None:
+    first = make_slot(world.communities[0], hour=17, capacity=2, service=Service.OTHER)
+    make_slot(world.communities[2], day=next_weekday(5), hour=10, service=Service.OTHER)
+    resident = Resident.objects.get(user=world.users["resident"])
+    Appointment.objects.create(slot=first, user=world.users["resident"], resident=resident)
+    AppointmentSlot.objects.filter(pk=first.pk).update(booked=1)
