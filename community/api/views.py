@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from grid.api.filters import IdFilter, StrictFilterSet
 from grid.api.scoped import ScopedModelViewSet
 
 from .. import services
@@ -22,7 +23,8 @@ from .serializers import (
 )
 
 
-class SlotFilter(django_filters.FilterSet):
+class SlotFilter(StrictFilterSet):
+    community = IdFilter(field_name="community_id")
     date_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte")
     service = django_filters.ChoiceFilter(choices=Service.choices)
@@ -62,7 +64,7 @@ class SlotViewSet(ScopedModelViewSet):
         return Response(SlotSerializer(slot).data)
 
 
-class AppointmentFilter(django_filters.FilterSet):
+class AppointmentFilter(StrictFilterSet):
     date = django_filters.DateFilter(field_name="slot__starts_at", lookup_expr="date")
     state = django_filters.ChoiceFilter(choices=Appointment.State.choices)
 
