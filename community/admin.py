@@ -3,7 +3,7 @@ from django.contrib import admin
 from core.readonly_admin import ReadOnlyMixin
 from grid.scoped_admin import ScopedModelAdmin
 
-from .models import Appointment, AppointmentSlot
+from .models import Appointment, AppointmentSlot, Notice
 
 
 @admin.register(AppointmentSlot)
@@ -24,3 +24,13 @@ class AppointmentAdmin(ReadOnlyMixin, ScopedModelAdmin):
     search_fields = ["resident__name", "note"]
     list_select_related = ["slot", "resident"]
     raw_id_fields = ["slot", "resident", "user"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    """Notices are published on the workbench (the service tells the readers)."""
+
+    list_display = ["title", "published_at", "street", "community", "grid", "published_by"]
+    search_fields = ["title", "body"]
+    date_hierarchy = "published_at"
+    list_select_related = ["street", "community", "grid", "published_by"]

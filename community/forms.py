@@ -51,3 +51,19 @@ class BookForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class NoticeForm(forms.Form):
+    node = forms.ChoiceField(label=_("To"))
+    title = forms.CharField(label=_("Title"), max_length=100)
+    body = forms.CharField(
+        label=_("Text"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def __init__(self, *args, nodes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nodes = {f"{node.tier.value}:{node.pk}": node for node in nodes}
+        self.fields["node"].choices = [(key, node.name) for key, node in self.nodes.items()]
+
+    def clean_node(self):
+        return self.nodes[self.cleaned_data["node"]]

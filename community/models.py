@@ -141,3 +141,72 @@ class AppointmentEvent(TimelineEntry):
     class Meta(TimelineEntry.Meta):
         verbose_name = _("appointment event")
         verbose_name_plural = _("appointment events")
+
+
+class Notice(TierScoped):
+    """A notice (社区通知) of a street, community, grid or building office to the people of
+    that node: its residents, and the posts below it, who must read it (read receipts)."""
+
+    # Residents see the notices of the nodes they live in, and every post those of the
+    # nodes it sits in (the lists narrow it to the notices of their own building, grid,
+    # community and street).
+    self_access = {
+        "view": [
+            ("building", "building_id"),
+            ("grid", "grid_id"),
+            ("community", "community_id"),
+            ("street", "street_id"),
+            ("post_building", "building_id"),
+            ("post_grid", "grid_id"),
+            ("post_community", "community_id"),
+            ("post_street", "street_id"),
+        ]
+    }
+
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("text"), max_length=4000)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta(TierScoped.Meta):
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["community", "published_at"], name="notice_comm_published"),
+            models.Index(fields=["street", "published_at"], name="notice_street_published"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class NoticeRead(models.Model):
+    """A read receipt: who opened a notice, first when."""
+
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="reads", verbose_name=_("notice")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notice_reads",
+        verbose_name=_("reader"),
+    )
+    read_at = models.DateTimeField(_("read at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("read receipt")
+        verbose_name_plural = _("read receipts")
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "user"], name="one_receipt_per_reader")
+        ]
+
+    def __str__(self):
+        return f"{self.notice} · {self.user}"

@@ -33,3 +33,14 @@ register_kind(
         sms=True,
     ),
 )
+
+NOTICE = "community.notice"
+
+register_kind(
+    Kind(
+        NOTICE,
+        _("Community notice"),
+        title=_("Notice from %(office)s: %(title)s"),
+        body="%(body)s",
+    ),
+)

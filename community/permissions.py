@@ -23,3 +23,27 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
     Role.COMMUNITY_SECRETARY: _KEEP,
     Role.COMMUNITY_WORKER: _KEEP,
 }
+
+
+class NoticePerm(StrEnum):
+    VIEW_NOTICE = "community.view_notice"
+    ADD_NOTICE = "community.add_notice"
+    CHANGE_NOTICE = "community.change_notice"
+
+
+# Every post on the net reads the notices of its nodes; the offices publish them.
+_NOTICE_READ = {NoticePerm.VIEW_NOTICE}
+_NOTICE_KEEP = set(NoticePerm)
+
+NOTICE_ROLE_PERMISSIONS: dict[Role, set[str]] = {
+    Role.COUNTY_ADMIN: _NOTICE_KEEP,
+    Role.STREET_ADMIN: _NOTICE_KEEP,
+    Role.COMMUNITY_SECRETARY: _NOTICE_KEEP,
+    Role.COMMUNITY_WORKER: _NOTICE_KEEP,
+    Role.GRID_MEMBER: _NOTICE_READ,
+    Role.GRID_BRANCH_SECRETARY: _NOTICE_READ,
+    Role.BUILDING_LEADER: _NOTICE_READ,
+    Role.PARTY_GROUP_LEADER: _NOTICE_READ,
+}
+for _role, _perms in NOTICE_ROLE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS.get(_role, set()) | _perms

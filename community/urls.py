@@ -5,7 +5,7 @@ from django.urls.converters import get_converters
 
 from grid.converters import IdConverter
 
-from . import views
+from . import notice_views, views
 
 if "id" not in get_converters():  # grid's URLs register it first in the portal
     register_converter(IdConverter, "id")
@@ -15,6 +15,9 @@ app_name = "community"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("day/", views.DayView.as_view(), name="day"),
+    path("notices/", notice_views.NoticeListView.as_view(), name="notices"),
+    path("notices/new/", notice_views.NoticeCreateView.as_view(), name="notice-new"),
+    path("notices/<id:pk>/", notice_views.NoticeDetailView.as_view(), name="notice-detail"),
     path("slots/open/", views.OpenSlotsView.as_view(), name="slot-open"),
     path("slots/<id:pk>/book/", views.BookView.as_view(), name="slot-book"),
     path("slots/<id:pk>/close/", views.CloseSlotView.as_view(), name="slot-close"),

@@ -251,6 +251,7 @@ def holdings(user) -> list[Holding]:
 def forget_holdings(user) -> None:
     user.__dict__.pop("_grid_holdings", None)
     user.__dict__.pop("_grid_homes", None)
+    user.__dict__.pop("_grid_post_nodes", None)
 
 
 # Where a person lives, for ``self_access``: a model may let residents see the rows of
@@ -263,14 +264,41 @@ HOME_SOURCES = {
 }
 
 
+# Where a person works, for ``self_access``: the nodes of their active posts and the
+# nodes above them (a building leader's post is in a grid, a community, a street), for
+# what the offices above tell the posts below (notices).
+POST_SOURCES = {
+    "post_building": "building_id",
+    "post_grid": "grid_id",
+    "post_community": "community_id",
+    "post_street": "street_id",
+}
+
+
 def own_ids(user, source: str) -> list[int]:
-    """What a user holds as a person, not through a post: ``user`` (their own id),
-    ``household`` (the households of the resident records linked to their account), or
-    the ``building``, ``grid``, ``community`` or ``street`` those households are in."""
+    """What a user holds as a person, not through a post's grants: ``user`` (their own
+    id), ``household`` (the households of the resident records linked to their account),
+    the ``building``, ``grid``, ``community`` or ``street`` those households are in, or
+    ``post_building`` … ``post_street``: the nodes of their active posts and above."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     if source == "user":
         return [user.pk]
+    if source in POST_SOURCES:
+        cached = getattr(user, "_grid_post_nodes", None)
+        if cached is None:
+            Post = apps.get_model("grid", "Post")
+            rows = list(
+                Post.objects.filter(user_id=user.pk, is_active=True).values_list(
+                    *POST_SOURCES.values()
+                )
+            )
+            cached = {
+                name: sorted({row[i] for row in rows if row[i] is not None})
+                for i, name in enumerate(POST_SOURCES)
+            }
+            user._grid_post_nodes = cached
+        return cached[source]
     if source == "household" or source in HOME_SOURCES:
         cached = getattr(user, "_grid_homes", None)
         if cached is None:

@@ -100,6 +100,19 @@ def expected_allowed(user, perm: str, obj) -> bool:
     return False
 
 
+def post_node_ids(user, tier: str) -> set:
+    """The nodes of ``tier`` that the user's active posts sit in or on, by walking up
+    from each post's node."""
+    found = set()
+    for post in Post.objects.filter(user=user, is_active=True):
+        node = post.scope_node()
+        while node is not None:
+            if node.tier.value == tier:
+                found.add(node.pk)
+            node = node.parent
+    return found
+
+
 def _declared_self_allowed(user, perm: str, obj) -> bool:
     """The apps above the net: what the model's ``self_access`` declares, with the
     person's own ids found independently."""
@@ -108,7 +121,12 @@ def _declared_self_allowed(user, perm: str, obj) -> bool:
     if perm != f"{model._meta.app_label}.{action}_{model._meta.model_name}":
         return False
     for source, column in getattr(model, "self_access", {}).get(action, []):
-        own = {user.pk} if source == "user" else home_ids(user, source)
+        if source == "user":
+            own = {user.pk}
+        elif source.startswith("post_"):
+            own = post_node_ids(user, source.removeprefix("post_"))
+        else:
+            own = home_ids(user, source)
         if getattr(obj, column) in own:
             return True
     return False

@@ -109,6 +109,7 @@ NAV = [
     NavItem("funding", _("Funds"), "funding:home"),
     NavItem("training", _("Training"), "training:home", NET_AUDIENCES),
     NavItem("appointments", _("Appointments"), "community:home", care=True),
+    NavItem("notices", _("Notices"), "community:notices", care=True),
     NavItem("inbox", _("Inbox"), "grid:inbox", care=True),
     NavItem(
         "second-factor",

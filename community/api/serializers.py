@@ -4,7 +4,7 @@ from core.apiinput import StrictInputMixin
 from grid.models import Community
 from grid.scoping import restrict_related_choices
 
-from ..models import MAX_CAPACITY, Appointment, AppointmentSlot, Service
+from ..models import MAX_CAPACITY, Appointment, AppointmentSlot, Notice, Service
 
 
 class ScopedInput(StrictInputMixin, serializers.Serializer):
@@ -82,3 +82,26 @@ class BookSerializer(ScopedInput):
 
 class OutcomeSerializer(StrictInputMixin, serializers.Serializer):
     attended = serializers.BooleanField()
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    node_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "title",
+            "body",
+            "street",
+            "community",
+            "grid",
+            "building",
+            "node_name",
+            "published_at",
+        ]
+        read_only_fields = fields
+
+    def get_node_name(self, notice) -> str:
+        node = notice.scope_node()
+        return node.name if node is not None else ""

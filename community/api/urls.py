@@ -7,5 +7,6 @@ from . import views
 router = SimpleRouter()
 router.register("slots", views.SlotViewSet)
 router.register("appointments", views.AppointmentViewSet)
+router.register("notices", views.NoticeViewSet)
 
 urlpatterns = router.urls

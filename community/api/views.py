@@ -5,6 +5,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -12,10 +13,13 @@ from grid.api.filters import IdFilter, StrictFilterSet
 from grid.api.scoped import ScopedModelViewSet
 
 from .. import services
-from ..models import Appointment, AppointmentSlot, Service
+from ..models import Appointment, AppointmentSlot, Notice, Service
+from ..permissions import NoticePerm
+from ..querysets import home_filter
 from .serializers import (
     AppointmentSerializer,
     BookSerializer,
+    NoticeSerializer,
     OpenSlotsSerializer,
     OutcomeSerializer,
     ReasonSerializer,
@@ -117,3 +121,45 @@ class AppointmentViewSet(ScopedModelViewSet):
             by=request.user, appointment=self.get_object(), **self._input(OutcomeSerializer)
         )
         return Response(AppointmentSerializer(appointment).data)
+
+
+class NoticeViewSet(ScopedModelViewSet):
+    """Notices of the caller's part of the net (residents: of the nodes they live in)."""
+
+    queryset = Notice.objects.select_related("street", "community", "grid", "building")
+    serializer_class = NoticeSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if getattr(self, "swagger_fake_view", False):
+            return queryset
+        if not self.request.user.has_perm(NoticePerm.VIEW_NOTICE):
+            mine = home_filter(self.request.user)
+            queryset = queryset.filter(mine) if mine is not None else queryset.none()
+        return queryset
+
+    def get_permissions(self):
+        if self.action == "read":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    @property
+    def allowed_methods(self):
+        # The list takes no POST (the only POST is a notice's read receipt).
+        methods = super().allowed_methods
+        if getattr(self, "action_map", {}).get("post") == "create":
+            methods = [m for m in methods if m != "POST"]
+        return methods
+
+    @extend_schema(exclude=True)
+    def create(self, request, *args, **kwargs):
+        # Notices are published on the workbench; POST here is only the read receipt.
+        raise MethodNotAllowed("POST")
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        """Record that the caller has read the notice (once)."""
+        services.mark_notice_read(user=request.user, notice=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

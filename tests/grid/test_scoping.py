@@ -225,3 +225,16 @@ def test_a_resident_holds_the_nodes_of_their_home_as_a_person(world):
     Resident.objects.filter(user=user).update(state="moved_out")
     forget_holdings(user)
     assert own_ids(user, "community") == []
+
+
+def test_a_post_holds_the_nodes_it_sits_in_as_a_person(world):
+    from grid.scoping import own_ids
+
+    leader = world.user("building_leader")
+    building = world.buildings[0]
+    assert own_ids(leader, "post_building") == [building.pk]
+    assert own_ids(leader, "post_grid") == [building.grid_id]
+    assert own_ids(leader, "post_community") == [building.community_id]
+    assert own_ids(leader, "post_street") == [building.street_id]
+    assert own_ids(world.user("street_admin"), "post_community") == []
+    assert own_ids(world.user("resident"), "post_street") == []
