@@ -3,7 +3,7 @@ from django.contrib import admin
 from core.readonly_admin import ReadOnlyMixin
 from grid.scoped_admin import ScopedModelAdmin
 
-from .models import Appointment, AppointmentSlot, Notice
+from .models import Appointment, AppointmentSlot, BoardPost, Notice
 
 
 @admin.register(AppointmentSlot)
@@ -34,3 +34,13 @@ class NoticeAdmin(ReadOnlyMixin, ScopedModelAdmin):
     search_fields = ["title", "body"]
     date_hierarchy = "published_at"
     list_select_related = ["street", "community", "grid", "published_by"]
+
+
+@admin.register(BoardPost)
+class BoardPostAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    """Messages are answered and hidden on the board page (hiding is audited there)."""
+
+    list_display = ["created_at", "community", "author_name", "state", "report_count"]
+    list_filter = ["state"]
+    search_fields = ["text"]
+    list_select_related = ["community"]

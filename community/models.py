@@ -210,3 +210,90 @@ class NoticeRead(models.Model):
 
     def __str__(self):
         return f"{self.notice} · {self.user}"
+
+
+class BoardPost(TierScoped):
+    """A resident's message on the community's board (居民留言板), answered by the
+    community office; the office hides a message with a reason (kept in the audit
+    trail), residents report what should not be there."""
+
+    class State(models.TextChoices):
+        VISIBLE = "visible", _("Visible")
+        HIDDEN = "hidden", _("Hidden")
+
+    # The residents of the community read its board; the author always sees their own.
+    self_access = {"view": [("community", "community_id"), ("user", "author_id")]}
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="board_posts",
+        verbose_name=_("author"),
+    )
+    author_name = models.CharField(_("shown as"), max_length=40)
+    text = models.TextField(_("message"), max_length=1000)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.VISIBLE
+    )
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
+    report_count = models.PositiveIntegerField(_("reports"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta(TierScoped.Meta):
+        verbose_name = _("board message")
+        verbose_name_plural = _("board messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["community", "created_at"], name="board_comm_created")]
+
+    def __str__(self):
+        return self.text[:30]
+
+
+class BoardReply(models.Model):
+    """The community office's answer to a message."""
+
+    post = models.ForeignKey(
+        BoardPost, on_delete=models.CASCADE, related_name="replies", verbose_name=_("message")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    text = models.TextField(_("answer"), max_length=1000)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("board answer")
+        verbose_name_plural = _("board answers")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.text[:30]
+
+
+class BoardReport(models.Model):
+    """A resident's report of a message (once per resident and message)."""
+
+    post = models.ForeignKey(
+        BoardPost, on_delete=models.CASCADE, related_name="reports", verbose_name=_("message")
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "reporter"], name="one_report_per_reader")
+        ]
+
+    def __str__(self):
+        return f"{self.post} · {self.reporter}"

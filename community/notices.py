@@ -44,3 +44,14 @@ register_kind(
         body="%(body)s",
     ),
 )
+
+BOARD_ANSWER = "community.board_answer"
+
+register_kind(
+    Kind(
+        BOARD_ANSWER,
+        _("Answer on the message board"),
+        title=_("The community office answered your message"),
+        body="%(text)s",
+    ),
+)

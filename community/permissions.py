@@ -47,3 +47,19 @@ NOTICE_ROLE_PERMISSIONS: dict[Role, set[str]] = {
 }
 for _role, _perms in NOTICE_ROLE_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS.get(_role, set()) | _perms
+
+
+class BoardPerm(StrEnum):
+    VIEW_POST = "community.view_boardpost"
+    CHANGE_POST = "community.change_boardpost"  # answer and hide
+
+
+BOARD_ROLE_PERMISSIONS: dict[Role, set[str]] = {
+    Role.COUNTY_ADMIN: {BoardPerm.VIEW_POST},
+    Role.STREET_ADMIN: set(BoardPerm),
+    Role.COMMUNITY_SECRETARY: set(BoardPerm),
+    Role.COMMUNITY_WORKER: set(BoardPerm),
+    Role.GRID_MEMBER: {BoardPerm.VIEW_POST},
+}
+for _role, _perms in BOARD_ROLE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS.get(_role, set()) | _perms

@@ -107,3 +107,29 @@ PARAMETERS = (
 )
 
 register(*PARAMETERS)
+
+BOARD_HIDE_REPORTS = "board.hide_after_reports"
+BOARD_POSTS_PER_DAY = "board.posts_per_day"
+
+register(
+    Parameter(
+        key=BOARD_HIDE_REPORTS,
+        default=3,
+        kind=Kind.INT,
+        label=_("Reports that hide a message"),
+        help=_("A message reported by this many residents is hidden until the office looks."),
+        minimum=1,
+        maximum=100,
+        source=SOURCE,
+    ),
+    Parameter(
+        key=BOARD_POSTS_PER_DAY,
+        default=5,
+        kind=Kind.INT,
+        label=_("Messages per resident a day"),
+        help=_("A resident writes at most this many board messages a day."),
+        minimum=1,
+        maximum=100,
+        source=SOURCE,
+    ),
+)

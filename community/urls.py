@@ -5,7 +5,7 @@ from django.urls.converters import get_converters
 
 from grid.converters import IdConverter
 
-from . import notice_views, views
+from . import board_views, notice_views, views
 
 if "id" not in get_converters():  # grid's URLs register it first in the portal
     register_converter(IdConverter, "id")
@@ -15,6 +15,16 @@ app_name = "community"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("day/", views.DayView.as_view(), name="day"),
+    path("board/", board_views.BoardView.as_view(), name="board"),
+    *[
+        path(
+            f"board/<id:pk>/{step}/",
+            board_views.BoardActionView.as_view(),
+            {"step": step},
+            name=f"board-{step}",
+        )
+        for step in ("answer", "hide", "restore", "report")
+    ],
     path("notices/", notice_views.NoticeListView.as_view(), name="notices"),
     path("notices/new/", notice_views.NoticeCreateView.as_view(), name="notice-new"),
     path("notices/<id:pk>/", notice_views.NoticeDetailView.as_view(), name="notice-detail"),

@@ -110,6 +110,7 @@ NAV = [
     NavItem("training", _("Training"), "training:home", NET_AUDIENCES),
     NavItem("appointments", _("Appointments"), "community:home", care=True),
     NavItem("notices", _("Notices"), "community:notices", care=True),
+    NavItem("board", _("Message board"), "community:board"),
     NavItem("inbox", _("Inbox"), "grid:inbox", care=True),
     NavItem(
         "second-factor",

@@ -65,6 +65,7 @@ class AuditEvent(models.Model):
         OTP_ENROLLED = "otp_enrolled", _("second factor turned on")
         OTP_DISABLED = "otp_disabled", _("second factor turned off")
         OTP_FAILED = "otp_failed", _("wrong second-factor code")
+        MODERATION = "moderation", _("post hidden by moderation")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     # Kept when the account is deleted: no database constraint, nothing cascades.

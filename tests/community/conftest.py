@@ -5,8 +5,15 @@ import pytest
 def world(world):
     """The shared world without the slots that tests/community/world.py adds to it: these
     tests start from an office that has opened nothing yet."""
-    from community.models import Appointment, AppointmentEvent, AppointmentSlot, Notice
+    from community.models import (
+        Appointment,
+        AppointmentEvent,
+        AppointmentSlot,
+        BoardPost,
+        Notice,
+    )
 
+    BoardPost.objects.all().delete()
     Notice.objects.all().delete()
     AppointmentEvent.objects.all().delete()
     Appointment.objects.all().delete()

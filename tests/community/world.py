@@ -1,7 +1,14 @@
 """Community life in the shared world: an evening slot of the first community booked by
 the verified resident, and a Saturday slot of the third community."""
 
-from community.models import Appointment, AppointmentSlot, Notice, NoticeRead, Service
+from community.models import (
+    Appointment,
+    AppointmentSlot,
+    BoardPost,
+    Notice,
+    NoticeRead,
+    Service,
+)
 from grid.models import Resident
 
 from .helpers import make_slot, next_weekday
@@ -21,3 +28,10 @@ def extend_world(world) -> None:
         published_by=world.users["community_worker"],
     )
     NoticeRead.objects.create(notice=notice, user=world.users["grid_member"])
+    # A message on the first community's board.
+    BoardPost.objects.create(
+        community=world.communities[0],
+        author=world.users["resident"],
+        author_name="居*",
+        text="小区东门路灯不亮了。",
+    )
