@@ -3,7 +3,15 @@ from django.contrib import admin
 from core.readonly_admin import ReadOnlyMixin
 from grid.scoped_admin import ScopedModelAdmin
 
-from .models import Appointment, AppointmentSlot, BoardPost, Notice
+from .models import (
+    Appointment,
+    AppointmentSlot,
+    BoardPost,
+    Emergency,
+    InterestGroup,
+    Notice,
+    RollCallAnswer,
+)
 
 
 @admin.register(AppointmentSlot)
@@ -43,4 +51,33 @@ class BoardPostAdmin(ReadOnlyMixin, ScopedModelAdmin):
     list_display = ["created_at", "community", "author_name", "state", "report_count"]
     list_filter = ["state"]
     search_fields = ["text"]
+    list_select_related = ["community"]
+
+
+@admin.register(Emergency)
+class EmergencyAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    """Emergencies are opened and closed on the workbench (the service tells households)."""
+
+    list_display = ["title", "kind", "state", "opened_at", "closed_at", "community", "grid"]
+    list_filter = ["state", "kind"]
+    search_fields = ["title", "message"]
+    date_hierarchy = "opened_at"
+    list_select_related = ["community", "grid"]
+
+
+@admin.register(RollCallAnswer)
+class RollCallAnswerAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    list_display = ["emergency", "household", "status", "on_behalf", "answered_at"]
+    list_filter = ["status", "on_behalf"]
+    list_select_related = ["emergency", "household"]
+    raw_id_fields = ["emergency", "household", "answered_by", "help_request"]
+
+
+@admin.register(InterestGroup)
+class InterestGroupAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    """Groups are started by residents and closed by the office on their pages."""
+
+    list_display = ["name", "community", "leader_name", "member_count", "state", "created_at"]
+    list_filter = ["state"]
+    search_fields = ["name", "description"]
     list_select_related = ["community"]

@@ -14,8 +14,9 @@ class CommunityConfig(AppConfig):
         from grid.demo import register_demo_step
 
         from . import notices, rules  # noqa: F401  (the notice kinds and rule parameters)
-        from .demo import seed_demo_appointments
+        from .demo import seed_demo_appointments, seed_demo_emergency
         from .services import send_reminders
 
         register_sweep("appointments", send_reminders)
         register_demo_step("community.appointments", seed_demo_appointments)
+        register_demo_step("community.emergency", seed_demo_emergency)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grid.models import Community
 
-from .models import MAX_CAPACITY, Service
+from .models import MAX_CAPACITY, EmergencyKind, RollCallAnswer, Service
 
 
 class OpenSlotsForm(forms.Form):
@@ -67,3 +67,37 @@ class NoticeForm(forms.Form):
 
     def clean_node(self):
         return self.nodes[self.cleaned_data["node"]]
+
+
+class EmergencyForm(NoticeForm):
+    """An emergency for a node: its kind, title and what households must know."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=EmergencyKind.choices)
+    message = forms.CharField(
+        label=_("Message to households"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    field_order = ["node", "kind", "title", "message"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["body"]
+        self.fields["node"].label = _("For")
+        self.order_fields(self.field_order)
+
+
+class RollCallForm(forms.Form):
+    status = forms.ChoiceField(label=_("Answer"), choices=RollCallAnswer.Status.choices)
+    note = forms.CharField(label=_("What help is needed"), max_length=200, required=False)
+    household = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+class CloseEmergencyForm(forms.Form):
+    note = forms.CharField(
+        label=_("Closing note"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

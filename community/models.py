@@ -7,6 +7,7 @@ person holds at most one booking of a slot (a partial unique index)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.timeline import TimelineEntry
@@ -297,3 +298,227 @@ class BoardReport(models.Model):
 
     def __str__(self):
         return f"{self.post} · {self.reporter}"
+
+
+class EmergencyKind(models.TextChoices):
+    FLOOD = "flood", _("Flood")
+    TYPHOON = "typhoon", _("Typhoon")
+    EPIDEMIC = "epidemic", _("Epidemic")
+    FIRE = "fire", _("Fire")
+    OTHER = "other", _("Other emergency")
+
+
+class Emergency(TierScoped):
+    """An emergency (应急状态) a street or community office opens for a node: a broadcast
+    to every household of the node, a household roll call (safe / needs help) with live
+    coverage by building, help answers turned into service requests; closing it archives
+    it with its timeline."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("In force")
+        CLOSED = "closed", _("Closed")
+
+    # The people of the node read it (residents and the posts on it), as notices.
+    self_access = Notice.self_access
+
+    kind = models.CharField(_("kind"), max_length=16, choices=EmergencyKind.choices)
+    title = models.CharField(_("title"), max_length=100)
+    message = models.TextField(_("message to households"), max_length=1000)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closing_note = models.CharField(_("closing note"), max_length=1000, blank=True)
+    households_told = models.PositiveIntegerField(_("households told"), default=0)
+
+    class Meta(TierScoped.Meta):
+        verbose_name = _("emergency")
+        verbose_name_plural = _("emergencies")
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["community", "state"], name="emergency_comm_state")]
+
+    def __str__(self):
+        return self.title
+
+
+class RollCallAnswer(TierScoped):
+    """A household's answer to an emergency's roll call: one per household (a unique
+    index), answered on the phone by a member or by a post for it; a later answer
+    replaces the earlier one and both are in the emergency's timeline."""
+
+    class Status(models.TextChoices):
+        SAFE = "safe", _("Safe")
+        NEEDS_HELP = "help", _("Needs help")
+
+    # A household sees its own answer.
+    self_access = {"view": [("household", "household_id")]}
+
+    emergency = models.ForeignKey(
+        Emergency, on_delete=models.CASCADE, related_name="answers", verbose_name=_("emergency")
+    )
+    household = models.ForeignKey(
+        "grid.Household",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("household"),
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
+    note = models.CharField(_("what is needed"), max_length=200, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    on_behalf = models.BooleanField(_("answered by a post for the household"), default=False)
+    answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
+    help_request = models.ForeignKey(
+        "grid.ServiceRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("help request"),
+    )
+
+    class Meta(TierScoped.Meta):
+        verbose_name = _("roll-call answer")
+        verbose_name_plural = _("roll-call answers")
+        ordering = ["building_id", "household_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["emergency", "household"], name="one_answer_per_household"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.emergency} · {self.household_id} · {self.get_status_display()}"
+
+    def fill_tier_columns(self):
+        # The answer hangs on the household's building.
+        if self.household_id is not None:
+            self.street_id = self.household.street_id
+            self.community_id = self.household.community_id
+            self.grid_id = self.household.grid_id
+            self.building_id = self.household.building_id
+
+
+class EmergencyEvent(TimelineEntry):
+    ACTIONS = {
+        "open": _("opened, every household told"),
+        "safe": _("a household answered: safe"),
+        "help": _("a household needs help"),
+        "close": _("closed and archived"),
+    }
+
+    emergency = models.ForeignKey(
+        Emergency, on_delete=models.CASCADE, related_name="events", verbose_name=_("emergency")
+    )
+
+    class Meta(TimelineEntry.Meta):
+        verbose_name = _("emergency event")
+        verbose_name_plural = _("emergency events")
+
+    @property
+    def label(self):
+        return self.ACTIONS.get(self.action, self.action)
+
+
+class InterestGroup(TierScoped):
+    """A residents' own interest group (兴趣小组) of a community, with a leader who
+    started it, members, and posts among them (E-line groups)."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    # The residents of the community see its groups (and the posts in them).
+    self_access = {"view": [("community", "community_id")]}
+
+    name = models.CharField(_("name"), max_length=40)
+    description = models.TextField(_("what the group does"), max_length=500)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("leader"),
+    )
+    leader_name = models.CharField(_("leader shown as"), max_length=40)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.ACTIVE)
+    closed_reason = models.CharField(_("reason for closing"), max_length=200, blank=True)
+    member_count = models.PositiveIntegerField(_("members"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta(TierScoped.Meta):
+        verbose_name = _("interest group")
+        verbose_name_plural = _("interest groups")
+        ordering = ["-member_count", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "name"],
+                condition=Q(state="active"),
+                name="one_active_group_per_name",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class GroupMember(models.Model):
+    group = models.ForeignKey(
+        InterestGroup, on_delete=models.CASCADE, related_name="members", verbose_name=_("group")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="interest_groups",
+        verbose_name=_("member"),
+    )
+    shown_as = models.CharField(_("shown as"), max_length=40)
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("group member")
+        verbose_name_plural = _("group members")
+        ordering = ["joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="one_membership_per_group")
+        ]
+
+    def __str__(self):
+        return f"{self.group} · {self.shown_as}"
+
+
+class GroupPost(models.Model):
+    """A member's post in a group; the leader or the community office hides it with a
+    reason (an audit event of kind moderation)."""
+
+    group = models.ForeignKey(
+        InterestGroup, on_delete=models.CASCADE, related_name="posts", verbose_name=_("group")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    author_name = models.CharField(_("shown as"), max_length=40)
+    text = models.TextField(_("post"), max_length=1000)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("group post")
+        verbose_name_plural = _("group posts")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["group", "created_at"], name="grouppost_group_created")]
+
+    def __str__(self):
+        return self.text[:30]

@@ -55,3 +55,32 @@ register_kind(
         body="%(text)s",
     ),
 )
+
+EMERGENCY = "community.emergency"
+EMERGENCY_HELP = "community.emergency_help"
+EMERGENCY_CLOSED = "community.emergency_closed"
+
+register_kind(
+    Kind(
+        EMERGENCY,
+        _("Emergency"),
+        title=_("%(kind)s: %(title)s"),
+        body=_("%(message)s Answer the roll call in the portal: is your household safe?"),
+        level="danger",
+        sms=True,
+    ),
+    Kind(
+        EMERGENCY_HELP,
+        _("A household needs help in an emergency"),
+        title=_("Needs help: %(household)s"),
+        body="%(note)s",
+        level="danger",
+        sms=True,
+    ),
+    Kind(
+        EMERGENCY_CLOSED,
+        _("Emergency over"),
+        title=_("The emergency is over: %(title)s"),
+        body="%(note)s",
+    ),
+)

@@ -63,3 +63,44 @@ BOARD_ROLE_PERMISSIONS: dict[Role, set[str]] = {
 }
 for _role, _perms in BOARD_ROLE_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS.get(_role, set()) | _perms
+
+
+class EmergencyPerm(StrEnum):
+    VIEW_EMERGENCY = "community.view_emergency"
+    ADD_EMERGENCY = "community.add_emergency"  # open
+    CHANGE_EMERGENCY = "community.change_emergency"  # close
+    VIEW_ANSWER = "community.view_rollcallanswer"  # coverage and who has not answered
+    CHANGE_ANSWER = "community.change_rollcallanswer"  # answer for a household
+
+
+_EMERGENCY_FOLLOW = {EmergencyPerm.VIEW_EMERGENCY, EmergencyPerm.VIEW_ANSWER}
+_EMERGENCY_CALL = _EMERGENCY_FOLLOW | {EmergencyPerm.CHANGE_ANSWER}
+
+EMERGENCY_ROLE_PERMISSIONS: dict[Role, set[str]] = {
+    Role.COUNTY_ADMIN: _EMERGENCY_FOLLOW,
+    Role.STREET_ADMIN: set(EmergencyPerm),
+    Role.COMMUNITY_SECRETARY: set(EmergencyPerm),
+    Role.COMMUNITY_WORKER: set(EmergencyPerm),
+    Role.GRID_MEMBER: _EMERGENCY_CALL,
+    Role.GRID_BRANCH_SECRETARY: _EMERGENCY_FOLLOW,
+    Role.BUILDING_LEADER: _EMERGENCY_CALL,
+    Role.PARTY_GROUP_LEADER: _EMERGENCY_FOLLOW,
+}
+for _role, _perms in EMERGENCY_ROLE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS.get(_role, set()) | _perms
+
+
+class GroupPerm(StrEnum):
+    VIEW_GROUP = "community.view_interestgroup"
+    CHANGE_GROUP = "community.change_interestgroup"  # hide posts, close a group
+
+
+GROUP_ROLE_PERMISSIONS: dict[Role, set[str]] = {
+    Role.COUNTY_ADMIN: {GroupPerm.VIEW_GROUP},
+    Role.STREET_ADMIN: set(GroupPerm),
+    Role.COMMUNITY_SECRETARY: set(GroupPerm),
+    Role.COMMUNITY_WORKER: set(GroupPerm),
+    Role.GRID_MEMBER: {GroupPerm.VIEW_GROUP},
+}
+for _role, _perms in GROUP_ROLE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS.get(_role, set()) | _perms

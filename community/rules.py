@@ -133,3 +133,60 @@ register(
         source=SOURCE,
     ),
 )
+
+EMERGENCY_HELP_CATEGORY = "emergency.help_category"
+EMERGENCY_COVERAGE_GOAL = "emergency.coverage_goal_percent"
+EMERGENCY_SOURCE = _("Emergency mode of the community (the portal's defaults)")
+
+register(
+    Parameter(
+        key=EMERGENCY_HELP_CATEGORY,
+        default="livelihood-urgent",
+        kind=Kind.TEXT,
+        label=_("Category of help requests in an emergency"),
+        help=_(
+            "The code of the request category (second level) under which a household's "
+            "call for help becomes a service request; the category with the shortest "
+            "time limit puts it at the top of the queue."
+        ),
+        source=EMERGENCY_SOURCE,
+    ),
+    Parameter(
+        key=EMERGENCY_COVERAGE_GOAL,
+        default=80,
+        kind=Kind.INT,
+        unit="%",
+        label=_("Roll-call goal"),
+        help=_("The share of households that should have answered; below it a building is marked."),
+        minimum=1,
+        maximum=100,
+        source=EMERGENCY_SOURCE,
+    ),
+)
+
+GROUPS_LED_MAX = "groups.max_led_per_person"
+GROUP_POSTS_PER_DAY = "groups.posts_per_day"
+GROUPS_SOURCE = _("Residents' interest groups (the portal's defaults)")
+
+register(
+    Parameter(
+        key=GROUPS_LED_MAX,
+        default=2,
+        kind=Kind.INT,
+        label=_("Groups one resident leads"),
+        help=_("A resident starts and leads at most this many active groups."),
+        minimum=1,
+        maximum=10,
+        source=GROUPS_SOURCE,
+    ),
+    Parameter(
+        key=GROUP_POSTS_PER_DAY,
+        default=20,
+        kind=Kind.INT,
+        label=_("Posts per member and day"),
+        help=_("A member writes at most this many posts a day in all groups."),
+        minimum=1,
+        maximum=200,
+        source=GROUPS_SOURCE,
+    ),
+)

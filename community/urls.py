@@ -5,7 +5,7 @@ from django.urls.converters import get_converters
 
 from grid.converters import IdConverter
 
-from . import board_views, notice_views, views
+from . import board_views, emergency_views, group_views, notice_views, views
 
 if "id" not in get_converters():  # grid's URLs register it first in the portal
     register_converter(IdConverter, "id")
@@ -25,9 +25,33 @@ urlpatterns = [
         )
         for step in ("answer", "hide", "restore", "report")
     ],
+    path("groups/", group_views.GroupListView.as_view(), name="groups"),
+    path("groups/<id:pk>/", group_views.GroupDetailView.as_view(), name="group-detail"),
+    *[
+        path(
+            f"groups/<id:pk>/{step}/",
+            group_views.GroupActionView.as_view(),
+            {"step": step},
+            name=f"group-{step}",
+        )
+        for step in ("join", "leave", "post", "hide", "close")
+    ],
     path("notices/", notice_views.NoticeListView.as_view(), name="notices"),
     path("notices/new/", notice_views.NoticeCreateView.as_view(), name="notice-new"),
     path("notices/<id:pk>/", notice_views.NoticeDetailView.as_view(), name="notice-detail"),
+    path("emergencies/", emergency_views.EmergencyListView.as_view(), name="emergencies"),
+    path("emergencies/new/", emergency_views.EmergencyCreateView.as_view(), name="emergency-new"),
+    path(
+        "emergencies/<id:pk>/",
+        emergency_views.EmergencyDetailView.as_view(),
+        name="emergency-detail",
+    ),
+    path(
+        "emergencies/<id:pk>/answer/",
+        emergency_views.AnswerView.as_view(),
+        name="emergency-answer",
+    ),
+    path("emergencies/<id:pk>/close/", emergency_views.CloseView.as_view(), name="emergency-close"),
     path("slots/open/", views.OpenSlotsView.as_view(), name="slot-open"),
     path("slots/<id:pk>/book/", views.BookView.as_view(), name="slot-book"),
     path("slots/<id:pk>/close/", views.CloseSlotView.as_view(), name="slot-close"),

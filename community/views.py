@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic.detail import SingleObjectMixin
 
 from core.rules import rule
+from core.timeline import refusal_text
 from grid.models import Community, Resident
 from grid.scoped_views import ScopedViewMixin
 from grid.scoping import filter_for_perm
@@ -23,12 +24,6 @@ from . import services
 from .forms import BookForm, DayForm, OpenSlotsForm, ReasonForm
 from .models import Appointment, AppointmentSlot
 from .permissions import AppointmentPerm
-
-
-def refusal_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(m for messages_ in exc.message_dict.values() for m in messages_)
-    return " ".join(exc.messages)
 
 
 def works_at_office(user) -> bool:

@@ -1,10 +1,21 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.apiinput import StrictInputMixin
-from grid.models import Community
+from grid.api.errors import rule_error
+from grid.models import Building, Community, Grid, Household, Street
 from grid.scoping import restrict_related_choices
 
-from ..models import MAX_CAPACITY, Appointment, AppointmentSlot, Notice, Service
+from ..models import (
+    MAX_CAPACITY,
+    Appointment,
+    AppointmentSlot,
+    Emergency,
+    EmergencyKind,
+    Notice,
+    RollCallAnswer,
+    Service,
+)
 
 
 class ScopedInput(StrictInputMixin, serializers.Serializer):
@@ -105,3 +116,124 @@ class NoticeSerializer(serializers.ModelSerializer):
     def get_node_name(self, notice) -> str:
         node = notice.scope_node()
         return node.name if node is not None else ""
+
+
+class NodeInput(ScopedInput):
+    """Exactly one node of the net the caller can see: a street, community, grid or
+    building (ids outside the caller's part of the net are refused)."""
+
+    street = serializers.PrimaryKeyRelatedField(queryset=Street.objects.all(), required=False)
+    community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.all(), required=False)
+    grid = serializers.PrimaryKeyRelatedField(queryset=Grid.objects.all(), required=False)
+    building = serializers.PrimaryKeyRelatedField(queryset=Building.objects.all(), required=False)
+
+    def validate(self, attrs):
+        nodes = [attrs[name] for name in NODE_FIELDS if attrs.get(name) is not None]
+        if len(nodes) != 1:
+            # The schema cannot say "exactly one": a rule of valid input (422).
+            raise rule_error(_("Give exactly one of street, community, grid or building."))
+        attrs["node"] = nodes[0]
+        for name in NODE_FIELDS:
+            attrs.pop(name, None)
+        return attrs
+
+
+NODE_FIELDS = ("street", "community", "grid", "building")
+
+
+class PublishNoticeSerializer(NodeInput):
+    title = serializers.CharField(max_length=100)
+    body = serializers.CharField(max_length=4000)
+
+
+class EmergencySerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    node_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Emergency
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "title",
+            "message",
+            "state",
+            "state_label",
+            "street",
+            "community",
+            "grid",
+            "building",
+            "node_name",
+            "households_told",
+            "opened_at",
+            "closed_at",
+            "closing_note",
+        ]
+        read_only_fields = fields
+
+    def get_node_name(self, emergency) -> str:
+        node = emergency.scope_node()
+        return node.name if node is not None else ""
+
+
+class OpenEmergencySerializer(NodeInput):
+    kind = serializers.ChoiceField(choices=EmergencyKind.choices)
+    title = serializers.CharField(max_length=100)
+    message = serializers.CharField(max_length=1000)
+
+
+class RollCallSerializer(ScopedInput):
+    status = serializers.ChoiceField(choices=RollCallAnswer.Status.choices)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    household = serializers.PrimaryKeyRelatedField(
+        queryset=Household.objects.all(), required=False, allow_null=True, default=None
+    )
+
+
+class RollCallAnswerSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = RollCallAnswer
+        fields = [
+            "id",
+            "emergency",
+            "household",
+            "building",
+            "status",
+            "status_label",
+            "note",
+            "on_behalf",
+            "answered_at",
+            "help_request",
+        ]
+        read_only_fields = fields
+
+
+class CloseEmergencySerializer(StrictInputMixin, serializers.Serializer):
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class BuildingCoverageSerializer(serializers.Serializer):
+    building = serializers.IntegerField(source="building.pk")
+    building_name = serializers.CharField(source="building.name")
+    households = serializers.IntegerField()
+    safe = serializers.IntegerField()
+    help = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    not_answered = serializers.SerializerMethodField()
+
+    def get_not_answered(self, row) -> list[int]:
+        return [household.pk for household in row.missing]
+
+
+class CoverageSerializer(serializers.Serializer):
+    goal = serializers.IntegerField()
+    households = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    help = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    buildings = BuildingCoverageSerializer(many=True)

@@ -8,5 +8,6 @@ router = SimpleRouter()
 router.register("slots", views.SlotViewSet)
 router.register("appointments", views.AppointmentViewSet)
 router.register("notices", views.NoticeViewSet)
+router.register("emergencies", views.EmergencyViewSet)
 
 urlpatterns = router.urls

@@ -5,26 +5,43 @@ import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from grid.api.filters import IdFilter, StrictFilterSet
 from grid.api.scoped import ScopedModelViewSet
+from grid.models import Building
 
 from .. import services
-from ..models import Appointment, AppointmentSlot, Notice, Service
-from ..permissions import NoticePerm
+from ..models import Appointment, AppointmentSlot, Emergency, Notice, Service
+from ..permissions import EmergencyPerm, NoticePerm
 from ..querysets import home_filter
 from .serializers import (
     AppointmentSerializer,
     BookSerializer,
+    CloseEmergencySerializer,
+    CoverageSerializer,
+    EmergencySerializer,
     NoticeSerializer,
+    OpenEmergencySerializer,
     OpenSlotsSerializer,
     OutcomeSerializer,
+    PublishNoticeSerializer,
     ReasonSerializer,
+    RollCallAnswerSerializer,
+    RollCallSerializer,
     SlotSerializer,
 )
+
+
+class ServiceInput:
+    """The validated input of an action, read with its own serializer."""
+
+    def _input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
 
 
 class SlotFilter(StrictFilterSet):
@@ -39,18 +56,13 @@ class SlotFilter(StrictFilterSet):
         fields = ["date_from", "date_to", "service", "is_open", "community"]
 
 
-class SlotViewSet(ScopedModelViewSet):
+class SlotViewSet(ServiceInput, ScopedModelViewSet):
     """Appointment slots of the community office (residents: their own community's)."""
 
     queryset = AppointmentSlot.objects.select_related("community")
     serializer_class = SlotSerializer
     filterset_class = SlotFilter
     http_method_names = ["get", "post", "head", "options"]
-
-    def _input(self, serializer_class):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
     @extend_schema(request=OpenSlotsSerializer, responses={201: SlotSerializer(many=True)})
     def create(self, request, *args, **kwargs):
@@ -77,18 +89,13 @@ class AppointmentFilter(StrictFilterSet):
         fields = ["date", "state"]
 
 
-class AppointmentViewSet(ScopedModelViewSet):
+class AppointmentViewSet(ServiceInput, ScopedModelViewSet):
     """Bookings: a resident's own; the office's of its community."""
 
     queryset = Appointment.objects.select_related("slot__community", "resident")
     serializer_class = AppointmentSerializer
     filterset_class = AppointmentFilter
     http_method_names = ["get", "post", "head", "options"]
-
-    def _input(self, serializer_class):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
     def get_permissions(self):
         # Anyone signed in may try to book; the service decides (a resident of the
@@ -123,7 +130,7 @@ class AppointmentViewSet(ScopedModelViewSet):
         return Response(AppointmentSerializer(appointment).data)
 
 
-class NoticeViewSet(ScopedModelViewSet):
+class NoticeViewSet(ServiceInput, ScopedModelViewSet):
     """Notices of the caller's part of the net (residents: of the nodes they live in)."""
 
     queryset = Notice.objects.select_related("street", "community", "grid", "building")
@@ -144,18 +151,12 @@ class NoticeViewSet(ScopedModelViewSet):
             return [IsAuthenticated()]
         return super().get_permissions()
 
-    @property
-    def allowed_methods(self):
-        # The list takes no POST (the only POST is a notice's read receipt).
-        methods = super().allowed_methods
-        if getattr(self, "action_map", {}).get("post") == "create":
-            methods = [m for m in methods if m != "POST"]
-        return methods
-
-    @extend_schema(exclude=True)
+    @extend_schema(request=PublishNoticeSerializer, responses={201: NoticeSerializer})
     def create(self, request, *args, **kwargs):
-        # Notices are published on the workbench; POST here is only the read receipt.
-        raise MethodNotAllowed("POST")
+        """Publish a notice on one node the caller's post may publish on; its residents
+        and the posts below it are told in the inbox."""
+        notice = services.publish_notice(by=request.user, **self._input(PublishNoticeSerializer))
+        return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["post"])
@@ -163,3 +164,64 @@ class NoticeViewSet(ScopedModelViewSet):
         """Record that the caller has read the notice (once)."""
         services.mark_notice_read(user=request.user, notice=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EmergencyViewSet(ServiceInput, ScopedModelViewSet):
+    """Emergencies of the caller's part of the net (residents: of the nodes they live
+    in); offices open and close them, households answer the roll call."""
+
+    queryset = Emergency.objects.select_related("street", "community", "grid", "building")
+    serializer_class = EmergencySerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if getattr(self, "swagger_fake_view", False):
+            return queryset
+        if not self.request.user.has_perm(EmergencyPerm.VIEW_EMERGENCY):
+            mine = home_filter(self.request.user)
+            queryset = queryset.filter(mine) if mine is not None else queryset.none()
+        return queryset
+
+    def get_permissions(self):
+        # Answering and closing are decided by the services (the household's member or a
+        # post on its building; the office that holds the node).
+        if self.action in {"answer", "close"}:
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    @extend_schema(request=OpenEmergencySerializer, responses={201: EmergencySerializer})
+    def create(self, request, *args, **kwargs):
+        """Open an emergency for one node: every household of it is told at once."""
+        emergency = services.open_emergency(by=request.user, **self._input(OpenEmergencySerializer))
+        return Response(EmergencySerializer(emergency).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RollCallSerializer, responses=RollCallAnswerSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        """Answer the roll call: for the caller's household, or (a post) for ``household``.
+        "help" needs a note and becomes an urgent service request."""
+        answer = services.answer_roll_call(
+            by=request.user, emergency=self.get_object(), **self._input(RollCallSerializer)
+        )
+        return Response(RollCallAnswerSerializer(answer).data)
+
+    @extend_schema(request=CloseEmergencySerializer, responses=EmergencySerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close the emergency and archive it."""
+        emergency = services.close_emergency(
+            by=request.user, emergency=self.get_object(), **self._input(CloseEmergencySerializer)
+        )
+        return Response(EmergencySerializer(emergency).data)
+
+    @extend_schema(responses=CoverageSerializer)
+    @action(detail=True, methods=["get"])
+    def coverage(self, request, pk=None):
+        """Live roll-call coverage of the caller's buildings, with the households that have
+        not answered."""
+        emergency = self.get_object()
+        if not request.user.has_perm(EmergencyPerm.VIEW_ANSWER):
+            raise PermissionDenied()
+        seen = services.coverage(emergency, buildings=Building.objects.for_user(request.user))
+        return Response(CoverageSerializer(seen).data)

@@ -10,9 +10,13 @@ def world(world):
         AppointmentEvent,
         AppointmentSlot,
         BoardPost,
+        Emergency,
+        InterestGroup,
         Notice,
     )
 
+    Emergency.objects.all().delete()
+    InterestGroup.objects.all().delete()
     BoardPost.objects.all().delete()
     Notice.objects.all().delete()
     AppointmentEvent.objects.all().delete()

@@ -69,3 +69,27 @@ def test_one_person_clicking_ten_times_books_once():
     assert "error" not in kinds, outcomes
     assert kinds.count("ok") == 1
     assert AppointmentSlot.objects.get(pk=slot.pk).booked == 1
+
+
+def test_a_household_answering_from_ten_phones_at_once_has_one_answer():
+    from community.models import Emergency, RollCallAnswer
+
+    world = build_world()
+    Emergency.objects.all().delete()
+    emergency = services.open_emergency(
+        by=world.user("community_worker"),
+        node=world.communities[0],
+        kind="typhoon",
+        title="台风防御",
+        message="关好门窗。",
+    )
+    household = world.residents[0].household
+    members = [world.user("resident")] + [resident_user(household, f"member{n}") for n in range(9)]
+    outcomes = run_together(
+        [
+            lambda u=u: services.answer_roll_call(by=u, emergency=emergency, status="safe")
+            for u in members
+        ]
+    )
+    assert [kind for kind, _detail in outcomes] == ["ok"] * 10, outcomes
+    assert RollCallAnswer.objects.filter(emergency=emergency, household=household).count() == 1

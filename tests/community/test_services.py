@@ -125,7 +125,9 @@ def test_a_resident_books_a_saturday_slot_and_is_told(world):
     assert appointment.community_id == world.communities[0].pk
     assert appointment.resident == Resident.objects.get(user=user)
     assert AppointmentEvent.objects.filter(appointment=appointment, action="book").exists()
-    inbox = OutboxMessage.objects.get(recipient=user, channel="inbox")
+    inbox = OutboxMessage.objects.get(
+        recipient=user, channel="inbox", payload__kind="appointments.booked"
+    )
     assert "证明" in inbox.payload["title"] and "10:00" in inbox.payload["title"]
 
 

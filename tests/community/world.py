@@ -5,8 +5,13 @@ from community.models import (
     Appointment,
     AppointmentSlot,
     BoardPost,
+    Emergency,
+    GroupMember,
+    GroupPost,
+    InterestGroup,
     Notice,
     NoticeRead,
+    RollCallAnswer,
     Service,
 )
 from grid.models import Resident
@@ -34,4 +39,31 @@ def extend_world(world) -> None:
         author=world.users["resident"],
         author_name="居*",
         text="小区东门路灯不亮了。",
+    )
+    # A flood emergency of the first grid, answered "safe" by the first household.
+    flood = Emergency.objects.create(
+        grid=world.grids[0],
+        kind="flood",
+        title="一网格内涝",
+        message="低洼处住户请转移。",
+        opened_by=world.users["community_worker"],
+    )
+    RollCallAnswer.objects.create(
+        emergency=flood,
+        household=world.households[0],
+        status="safe",
+        answered_by=world.users["resident"],
+    )
+    # An interest group of the first community, led by the verified resident.
+    chess = InterestGroup.objects.create(
+        community=world.communities[0],
+        name="象棋角",
+        description="每天下午楼下下棋。",
+        leader=world.users["resident"],
+        leader_name="居*",
+        member_count=1,
+    )
+    GroupMember.objects.create(group=chess, user=world.users["resident"], shown_as="居*")
+    GroupPost.objects.create(
+        group=chess, author=world.users["resident"], author_name="居*", text="今天三点开局。"
     )

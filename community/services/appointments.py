@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,24 +20,18 @@ from core.notify.services import in_site_language, notify
 from core.rules import rule
 from core.timeline import Conflict, refuse
 from core.workdays.calendar import current_calendar
-from grid.models import Community, Post, Resident
-from grid.scoping import OutOfScope, save_in_scope, tier_column
-from yuyao_portal import audit
+from grid.models import Community, Resident
+from grid.scoping import OutOfScope, save_in_scope
 
-from . import notices
-from . import rules as keys
-from .models import (
+from .. import notices
+from .. import rules as keys
+from ..models import (
     MAX_CAPACITY,
     Appointment,
     AppointmentEvent,
     AppointmentSlot,
-    BoardPost,
-    BoardReply,
-    BoardReport,
-    Notice,
-    NoticeRead,
 )
-from .permissions import AppointmentPerm, BoardPerm
+from ..permissions import AppointmentPerm
 
 MAX_SLOTS_AT_ONCE = 48
 
@@ -361,196 +354,3 @@ def send_reminders(now: datetime.datetime | None = None) -> int:
                 _tell(appointment, notices.REMINDER, f"appointment:{appointment.pk}:reminder")
                 sent += 1
     return sent
-
-
-# --- notices ------------------------------------------------------------------------
-
-
-def required_readers(notice: Notice):
-    """The users whose active posts sit on the notice's node or below it: they must read
-    it (the publisher aside)."""
-    tier = notice.scope_tier()
-    column = tier_column(Post, tier)
-    node_id = getattr(notice, notice.tier_columns[tier])
-    posts = Post.objects.filter(is_active=True, **{column: node_id})
-    return (
-        get_user_model()
-        .objects.filter(pk__in=posts.values("user_id"), is_active=True)
-        .exclude(pk=notice.published_by_id)
-        .order_by("username")
-    )
-
-
-def residents_reached(notice: Notice):
-    """The users of the residents living on the notice's node."""
-    tier = notice.scope_tier()
-    node_id = getattr(notice, notice.tier_columns[tier])
-    living = Resident.objects.filter(
-        state=Resident.State.LIVING,
-        user__isnull=False,
-        **{f"household__{notice.tier_columns[tier]}": node_id},
-    )
-    return get_user_model().objects.filter(pk__in=living.values("user_id"), is_active=True)
-
-
-@transaction.atomic
-def publish_notice(*, by, node, title: str, body: str) -> Notice:
-    """Publish a notice on ``node`` (a street, community, grid or building the user's
-    post may publish on); its residents and the posts below it are told in the inbox."""
-    title, body = (title or "").strip(), (body or "").strip()
-    errors = {}
-    if not title:
-        errors["title"] = _("Give the notice a title.")
-    elif len(title) > 100:
-        errors["title"] = _("The title is at most 100 characters.")
-    if not body:
-        errors["body"] = _("Write the text of the notice.")
-    elif len(body) > 4000:
-        errors["body"] = _("The text is at most 4,000 characters.")
-    if errors:
-        refuse(errors)
-    notice = Notice(title=title, body=body, published_by=by, **{node.tier.value: node})
-    save_in_scope(by, notice, "add")
-    readers = list(required_readers(notice)[:5000]) + list(residents_reached(notice)[:20000])
-    notify(
-        key=f"notice:{notice.pk}",
-        kind=notices.NOTICE,
-        recipients=readers,
-        subject=notice,
-        context={"office": in_site_language(node.name), "title": title, "body": body[:300]},
-        url=f"/community/notices/{notice.pk}/",
-        actor=by,
-    )
-    return notice
-
-
-def mark_notice_read(*, user, notice: Notice) -> None:
-    """Record that ``user`` opened ``notice`` (once: the unique receipt keeps the first
-    opening, concurrent ones included)."""
-    if getattr(user, "is_authenticated", False):
-        NoticeRead.objects.bulk_create(
-            [NoticeRead(notice=notice, user=user)], ignore_conflicts=True
-        )
-
-
-def receipts(notice: Notice) -> tuple[list, list]:
-    """``(read, not_yet)``: the required readers who opened the notice, with when, and
-    those who have not."""
-    readers = list(required_readers(notice)[:5000])
-    opened = dict(
-        NoticeRead.objects.filter(notice=notice, user__in=readers).values_list("user_id", "read_at")
-    )
-    read = [(user, opened[user.pk]) for user in readers if user.pk in opened]
-    not_yet = [user for user in readers if user.pk not in opened]
-    return read, not_yet
-
-
-# --- the residents' message board -------------------------------------------------------
-
-
-def _text(value: str, *, field: str, limit: int) -> str:
-    text = (value or "").strip()
-    if not text:
-        refuse({field: _("Write something first.")})
-    if len(text) > limit:
-        refuse({field: _("At most %(limit)d characters.") % {"limit": limit}})
-    return text
-
-
-@transaction.atomic
-def post_message(*, user, text: str) -> BoardPost:
-    """A confirmed resident writes on their community's board (a few a day at most)."""
-    resident = (
-        Resident.objects.filter(user_id=getattr(user, "pk", None), state=Resident.State.LIVING)
-        .select_related("household")
-        .first()
-    )
-    if resident is None:
-        refuse(_("Only confirmed residents write on the board: confirm your household first."))
-    text = _text(text, field="text", limit=1000)
-    community = resident.household.community
-    most = int(rule(keys.BOARD_POSTS_PER_DAY, node=community))
-    since = timezone.now() - datetime.timedelta(days=1)
-    if BoardPost.objects.filter(author=user, created_at__gte=since).count() >= most:
-        refuse(_("At most %(count)d messages a day.") % {"count": most})
-    # Shown by surname only: 张* (masked like everywhere on public pages).
-    shown = f"{resident.name[:1]}*" if resident.name else _("Resident")
-    return BoardPost.objects.create(
-        community_id=community.pk, author=user, author_name=shown, text=text
-    )
-
-
-def _office_post(by, post: BoardPost) -> BoardPost:
-    post = BoardPost.objects.select_for_update(of=("self",)).get(pk=post.pk)
-    if not by.has_perm(BoardPerm.CHANGE_POST, post):
-        raise OutOfScope()
-    return post
-
-
-@transaction.atomic
-def answer_message(*, by, post: BoardPost, text: str) -> BoardReply:
-    """The community office answers; the author is told."""
-    post = _office_post(by, post)
-    reply = BoardReply.objects.create(
-        post=post, author=by, text=_text(text, field="text", limit=1000)
-    )
-    notify(
-        key=f"board:{post.pk}:reply:{reply.pk}",
-        kind=notices.BOARD_ANSWER,
-        recipients=[post.author],
-        subject=post,
-        context={"text": reply.text[:200]},
-        url=f"/community/board/#message-{post.pk}",
-        actor=by,
-    )
-    return reply
-
-
-@transaction.atomic
-def hide_message(*, by, post: BoardPost, reason: str) -> BoardPost:
-    """The office hides a message, with a reason kept in the audit trail."""
-    post = _office_post(by, post)
-    reason = (reason or "").strip()
-    if not reason:
-        refuse({"reason": _("Give the reason for hiding the message.")})
-    if post.state == BoardPost.State.HIDDEN:
-        raise Conflict(_("The message is hidden already."))
-    post.state = BoardPost.State.HIDDEN
-    post.hidden_reason = reason[:200]
-    post.save(update_fields=["state", "hidden_reason"])
-    audit.record(
-        audit.Kind.MODERATION, actor=by, target=post, details={"reason": post.hidden_reason}
-    )
-    return post
-
-
-@transaction.atomic
-def restore_message(*, by, post: BoardPost) -> BoardPost:
-    post = _office_post(by, post)
-    if post.state != BoardPost.State.HIDDEN:
-        raise Conflict(_("The message is not hidden."))
-    post.state = BoardPost.State.VISIBLE
-    post.save(update_fields=["state"])
-    audit.record(audit.Kind.MODERATION, actor=by, target=post, details={"restored": True})
-    return post
-
-
-@transaction.atomic
-def report_message(*, user, post: BoardPost, reason: str = "") -> BoardPost:
-    """A resident reports a message once; enough reports hide it until the office looks."""
-    if post.author_id == getattr(user, "pk", None):
-        refuse(_("You cannot report your own message."))
-    BoardReport.objects.bulk_create(
-        [BoardReport(post=post, reporter=user, reason=(reason or "").strip()[:200])],
-        ignore_conflicts=True,
-    )
-    post = BoardPost.objects.select_for_update(of=("self",)).get(pk=post.pk)
-    post.report_count = BoardReport.objects.filter(post=post).count()
-    fields = ["report_count"]
-    limit = int(rule(keys.BOARD_HIDE_REPORTS, node=post.community))
-    if post.state == BoardPost.State.VISIBLE and post.report_count >= limit:
-        post.state = BoardPost.State.HIDDEN
-        post.hidden_reason = in_site_language(_("Reported by residents; the office will look."))
-        fields += ["state", "hidden_reason"]
-    post.save(update_fields=fields)
-    return post
