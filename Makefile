@@ -6,7 +6,7 @@ PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1 PORTAL_DEMO=1
 
 .PHONY: run serve test test-browser test-fuzz install migrate seed lint format messages check-deploy \
-	bench bench-explain bench-roster clean backup-check test-nginx test-faults
+	bench bench-explain bench-roster bench-volunteers clean backup-check test-nginx test-faults
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -107,6 +107,12 @@ bench: install
 # The plans of each scenario's main query (after `make bench` has filled the database).
 bench-explain: install
 	$(PY) bench/explain.py
+
+# The volunteer record of a street at scale (issue 13): 100,000 volunteers and 2 M hour
+# entries on PostgreSQL (database yuyao_bench_volunteers, generated once); the record page
+# and a team's year through the test client; writes bench/results-volunteers.json.
+bench-volunteers: install
+	$(PY) bench/volunteer_record.py
 
 # The roster import of 10,000 residents on SQLite (issue "People on the net").
 bench-roster: install

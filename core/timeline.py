@@ -71,3 +71,10 @@ class TimelineEntry(models.Model):
             note=(note or "")[:4000],
             **subject,
         )
+
+
+def refusal_text(exc: ValidationError) -> str:
+    """A refusal's messages as one line, for a page's message (field errors joined)."""
+    if hasattr(exc, "error_dict"):
+        return " ".join(m for messages_ in exc.message_dict.values() for m in messages_)
+    return " ".join(exc.messages)

@@ -47,7 +47,9 @@ def _no_whole_id_number_leaves_the_portal(monkeypatch):
 
 @pytest.fixture
 def world(db):
-    return build_world()
+    from .world_snapshot import shared_world
+
+    return shared_world(build_world)
 
 
 @pytest.fixture

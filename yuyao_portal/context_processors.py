@@ -111,6 +111,8 @@ NAV = [
     NavItem("appointments", _("Appointments"), "community:home", care=True),
     NavItem("notices", _("Notices"), "community:notices", care=True),
     NavItem("board", _("Message board"), "community:board"),
+    NavItem("groups", _("Interest groups"), "community:groups"),
+    NavItem("emergencies", _("Emergencies"), "community:emergencies", care=True),
     NavItem("inbox", _("Inbox"), "grid:inbox", care=True),
     NavItem(
         "second-factor",

@@ -18,6 +18,8 @@ integer beyond 64 bits) and that request bodies take only their documented field
 import copy
 
 from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
 
 DETAIL = {
     "type": "object",
@@ -170,3 +172,37 @@ def add_refusals(result, generator, request, public):
                 )
     _masked_outside_requests(schemas, requests)
     return result
+
+
+MODE_APPS = ("volunteers", "negotiation", "funding", "training", "community")
+
+
+class PortalAutoSchema(AutoSchema):
+    """Components of the mode apps carry their app's name ("TrainingAttendance",
+    "NegotiationAttendance"), so that two apps may each have a serializer of the same
+    name without one component silently replacing the other."""
+
+    def get_serializer_name(self, serializer, direction):
+        name = super().get_serializer_name(serializer, direction)
+        app = type(serializer).__module__.split(".", 1)[0]
+        if app in MODE_APPS:
+            prefix = app.capitalize()
+            if not name.startswith(prefix):
+                name = prefix + name
+        return name
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        """A list that may not be empty says so (``minItems``), and a decimal in a string
+        has at least one digit before any point: a schema-valid request is then one the
+        serializer accepts."""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if schema.get("type") == "array" and isinstance(
+            field, serializers.ManyRelatedField | serializers.ListField
+        ):
+            if not getattr(field, "allow_empty", True):
+                schema.setdefault("minItems", 1)
+            if getattr(field, "max_length", None) is not None:
+                schema.setdefault("maxItems", field.max_length)
+        if isinstance(field, serializers.DecimalField) and "pattern" in schema:
+            schema["pattern"] = schema["pattern"].replace("\\d{0,", "\\d{1,", 1)
+        return schema

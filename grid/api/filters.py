@@ -119,3 +119,15 @@ class PostFilter(TierFilterSet):
     class Meta:
         model = Post
         fields = ["role", "is_active"]
+
+
+@extend_schema_field({"type": "integer", "minimum": 2000, "maximum": 2100})
+class YearFilter(filters.NumberFilter):
+    """A year from 2000 to 2100, as the schema says."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 2000)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(*args, **kwargs)

@@ -45,7 +45,9 @@ def upload(content=None, name="photo.jpg", content_type="image/jpeg"):
 
 
 def media_files(root):
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+    """The request photos' files only: other apps' worlds keep files of their own."""
+    folder = root / "requests"
+    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
 
 
 def _rubbish():
