@@ -21,6 +21,7 @@ urlpatterns = [
     path("shifts/<id:pk>/sign-up/", views.SignUpView.as_view(), name="sign-up"),
     path("shifts/<id:pk>/check-in/", views.CheckInView.as_view(), name="checkin"),
     path("signups/<id:pk>/cancel/", views.CancelView.as_view(), name="cancel"),
+    path("signups/<id:pk>/hours/", views.EnterHoursView.as_view(), name="enter-hours"),
     path("hours/<id:pk>/correction/", views.CorrectionView.as_view(), name="correction"),
     path("teams/<id:pk>/", views.public_team, name="team"),
     path("teams/<id:pk>/apply/", views.ApplyView.as_view(), name="apply"),

@@ -155,10 +155,31 @@ class MineView(ScopedViewMixin, View):
             SignUp.objects.for_user(request.user)
             .filter(user=request.user, shift__ends_at__gte=since)
             .exclude(state=SignUp.State.CANCELLED)
-            .select_related("shift__activity")
+            .select_related("shift__activity", "hour_entry")
             .order_by("shift__starts_at")
         )
         return render(request, "volunteers/mine.html", {"signups": signups, "now": timezone.now()})
+
+
+class EnterHoursView(ScopedViewMixin, SingleObjectMixin, View):
+    """The volunteer forgot to scan: hours entered afterwards, pending until the
+    organiser confirms them."""
+
+    model = SignUp
+
+    def post(self, request, pk):
+        signup = self.get_object()
+        attempt(
+            request,
+            lambda: services.enter_hours(
+                by=request.user,
+                signup=signup,
+                hours=request.POST.get("hours", "")[:8],
+                note=request.POST.get("note", "")[:200],
+            ),
+            _("Your hours are sent: the organiser confirms them."),
+        )
+        return redirect("volunteers:mine")
 
 
 class CheckInView(ScopedViewMixin, SingleObjectMixin, View):
@@ -210,32 +231,23 @@ class RecordView(ScopedViewMixin, View):
         volunteer = services.volunteer_of(request.user)
         if volunteer is None:
             return redirect("volunteers:home")
-        entries = (
-            HourEntry.objects.for_user(request.user)
-            .filter(volunteer=volunteer)
-            .select_related("activity", "team")
-            .prefetch_related("corrections")[:100]
-        )
-        teams = Team.objects.filter(
-            pk__in=HourEntry.objects.filter(volunteer=volunteer, state="confirmed").values("team")
-        )
+        summary = services.record_summary(volunteer)
         return render(
             request,
             "volunteers/record.html",
             {
                 "volunteer": volunteer,
                 "stars": services.star_level(volunteer.confirmed_hours, volunteer),
-                "summary": services.record_summary(volunteer),
-                "entries": entries,
-                "teams": teams,
+                "summary": summary,
+                "entries": services.record_entries(
+                    request.user, volunteer, request.GET.get("page")
+                ),
+                "teams": summary["certifiable"],
                 "certificates": RecordCertificate.objects.filter(volunteer=volunteer)
                 .select_related("certificate", "team")
                 .order_by("-id")[:20],
                 "ledger": TimeBankEntry.objects.filter(volunteer=volunteer).order_by("-seq")[:20],
                 "balance": services.balance_of(volunteer),
-                "open_corrections": Correction.objects.filter(
-                    user=request.user, state=Correction.State.OPEN
-                ),
             },
         )
 

@@ -126,3 +126,36 @@ def test_a_teams_year_on_one_page(world, team, client, django_assert_max_num_que
     )
     client.force_login(world.user("resident"))
     assert client.get(f"/volunteers/work/teams/{team.pk}/summary/").status_code == 404
+
+
+def test_a_volunteer_who_forgot_to_scan_enters_hours_and_they_wait_for_confirmation(
+    world, team, client
+):
+    user = world.user("resident")
+    shift = make_shift(make_activity(team, title="楼道清洁"), starts_in=datetime.timedelta(days=1))
+    signup = services.sign_up(user=user, shift=shift)
+    client.force_login(user)
+    ahead = client.get("/volunteers/mine/").content.decode()
+    assert f'data-testid="enter-hours-{signup.pk}"' not in ahead
+    refused = client.post(f"/volunteers/signups/{signup.pk}/hours/", {"hours": "2"}, follow=True)
+    assert refused.status_code == 200 and not HourEntry.objects.filter(signup=signup).exists()
+    start = timezone.now() - datetime.timedelta(days=2)
+    Shift.objects.filter(pk=shift.pk).update(
+        starts_at=start, ends_at=start + datetime.timedelta(hours=3)
+    )
+    assert (
+        f'data-testid="enter-hours-{signup.pk}"' in client.get("/volunteers/mine/").content.decode()
+    )
+    over = client.post(f"/volunteers/signups/{signup.pk}/hours/", {"hours": "9"}, follow=True)
+    assert not HourEntry.objects.filter(signup=signup).exists()
+    assert "最多 3 小时" in over.content.decode()
+    sent = client.post(
+        f"/volunteers/signups/{signup.pk}/hours/", {"hours": "2", "note": "忘记扫码"}, follow=True
+    )
+    entry = HourEntry.objects.get(signup=signup)
+    assert (entry.state, entry.hours, entry.note) == ("pending", 2, "忘记扫码")
+    assert f'data-testid="hours-{signup.pk}"' in sent.content.decode()
+    other = world.user("community_worker")
+    client.force_login(other)
+    again = client.post(f"/volunteers/signups/{signup.pk}/hours/", {"hours": "1"})
+    assert again.status_code in (302, 404) and HourEntry.objects.filter(signup=signup).count() == 1
