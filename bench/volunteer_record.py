@@ -7,11 +7,12 @@ Creates the database ``yuyao_bench_volunteers`` when missing (BENCH_VOLUNTEERS_D
 to change), migrates, and generates one street of 20 communities, 200 teams with 10
 activities each, 100,000 volunteers and 20 confirmed or pending hour entries each over
 three years (set-based SQL, a few minutes once; skipped when the rows are there). Then,
-through Django's test client with the production settings (the whole middleware stack,
-Redis as the cache), ``requests`` (default 200) record pages of different volunteers and
-team summaries of different teams, after a warm-up. Prints p50, p95 and the goals
-(p95 ≤ 100 ms for the record page, ≤ 300 ms for a team's year) and writes
-bench/results-volunteers.json.
+through one Django test client with the production settings (the whole middleware stack,
+loaded once as in a worker; Redis as the cache), ``requests`` (default 200) record pages
+of different volunteers and team summaries of different teams, after a warm-up. Prints
+p50, p95, the queries of one page and the goals (p95 ≤ 100 ms for the record page,
+≤ 300 ms for a team's year) and writes bench/results-volunteers.json. Timings mean
+nothing while another load (a CI run) shares the machine.
 """
 
 from __future__ import annotations
@@ -52,6 +53,13 @@ def ensure_database() -> None:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:
             cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        # The planner settings of production (docs/deploy.md), as bench/run.py sets them.
+        for setting, value in run.DATABASE_SETTINGS.items():
+            cursor.execute(
+                sql.SQL("ALTER DATABASE {} SET {} = {}").format(
+                    sql.Identifier(name), sql.Identifier(setting), sql.Literal(value)
+                )
+            )
     admin.close()
 
 
@@ -184,7 +192,9 @@ def main() -> None:
     run.PORTAL_ENV["DATABASE_URL"] = DB_URL
     run.setup_django()
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from grid.models import Post, Street
@@ -211,8 +221,11 @@ def main() -> None:
         ("team year", [admin.pk] * (requests + 10), None),
     ):
         times = []
+        # One client, so one handler with its middleware loaded once, as in a gunicorn
+        # worker: a new Client per request loaded the middleware every time, and
+        # WhiteNoise's scan of the static files (about 60 ms) was timed with each page.
+        client = Client(SERVER_NAME="127.0.0.1")
         for n, user_id in enumerate(users):
-            client = Client(SERVER_NAME="127.0.0.1")
             client.force_login(get_user_model().objects.get(pk=user_id))
             if path_of is not None:
                 path = path_of(user_id)
@@ -222,12 +235,15 @@ def main() -> None:
             elapsed = timed(client, path)
             if n >= 10:  # the first ten warm the caches up
                 times.append(elapsed)
+        with CaptureQueriesContext(connection) as queries:  # the last page again, untimed
+            client.get(path)
         results[name] = {
             "requests": len(times),
             "p50_ms": round(statistics.median(times), 1),
             "p95_ms": round(percentile(times, 0.95), 1),
             "goal_p95_ms": GOALS[name],
             "met": percentile(times, 0.95) <= GOALS[name],
+            "queries": len(queries.captured_queries),
         }
         print(name, json.dumps(results[name], ensure_ascii=False), flush=True)
     results["data"] = {

@@ -16,7 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, Window
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -956,22 +957,52 @@ def star_level(hours, node=None) -> int:
 
 
 def record_summary(volunteer: Volunteer) -> dict:
-    """Confirmed and pending hours per activity, per team and per year (one query each)."""
-    rows = HourEntry.objects.filter(volunteer=volunteer, state__in=["confirmed", "pending"])
-
-    def grouped(*fields):
-        data = {}
-        for row in rows.values(*fields, "state").annotate(total=Sum("hours")).order_by(*fields):
-            key = tuple(row[f] for f in fields)
-            data.setdefault(key, {"confirmed": Decimal("0"), "pending": Decimal("0")})
-            data[key][row["state"]] = row["total"]
-        return [(*key, value["confirmed"], value["pending"]) for key, value in data.items()]
-
+    """Confirmed and pending hours per year and per team, and the teams that can certify
+    confirmed hours: one grouped query (year × team × state), folded here; the rows are
+    at most years × teams × 2, whatever the number of entries."""
+    by_year: dict[int, dict[str, Decimal]] = {}
+    by_team: dict[int, dict] = {}
+    for row in (
+        HourEntry.objects.filter(volunteer=volunteer, state__in=["confirmed", "pending"])
+        .values("served_on__year", "team_id", "team__name", "state")
+        .annotate(total=Sum("hours"))
+        .order_by()
+    ):
+        year = by_year.setdefault(
+            row["served_on__year"], {"confirmed": Decimal("0"), "pending": Decimal("0")}
+        )
+        year[row["state"]] += row["total"]
+        team = by_team.setdefault(
+            row["team_id"],
+            {"pk": row["team_id"], "name": row["team__name"]}
+            | {"confirmed": Decimal("0"), "pending": Decimal("0")},
+        )
+        team[row["state"]] += row["total"]
+    teams = sorted(by_team.values(), key=lambda t: (t["name"], t["pk"]))
     return {
-        "by_year": grouped("served_on__year"),
-        "by_team": grouped("team__name"),
-        "by_activity": grouped("activity__title"),
+        "by_year": [(y, v["confirmed"], v["pending"]) for y, v in sorted(by_year.items())],
+        "by_team": [(t["name"], t["confirmed"], t["pending"]) for t in teams],
+        # The teams a record certificate can be asked of (Team's order: name, id).
+        "certifiable": [{"pk": t["pk"], "name": t["name"]} for t in teams if t["confirmed"]],
     }
+
+
+RECORD_PAGE_SIZE = 20
+
+
+def record_entries(user, volunteer: Volunteer, page: str | int | None):
+    """One page of the volunteer's entries, newest first, with their corrections (three
+    queries: the count, the page, the corrections)."""
+    from django.core.paginator import Paginator
+
+    entries = (
+        HourEntry.objects.for_user(user)
+        .filter(volunteer=volunteer)
+        .select_related("activity")
+        .prefetch_related("corrections")
+        .order_by("-served_on", "-id")
+    )
+    return Paginator(entries, RECORD_PAGE_SIZE).get_page(page)
 
 
 @transaction.atomic
@@ -1120,38 +1151,56 @@ def shift_code_window_ok(shift: Shift) -> bool:
     return shift.starts_at - early <= now <= shift.ends_at + datetime.timedelta(hours=2)
 
 
-def team_year_summary(team: Team, year: int) -> dict:
-    """A team's year: confirmed and pending hours per member and per month, and the
-    totals (two grouped queries on the team's index, whatever the number of entries)."""
+def team_year_summary(team: Team, year: int, *, members: int | None = None) -> dict:
+    """A team's year: confirmed and pending hours per month and the totals (one query
+    grouped by month), and per member, most confirmed hours first, the first
+    ``members`` of them (one query grouped by volunteer, sorted and cut in the database,
+    which also counts them all). Two queries on the team's index, whatever the number of
+    entries or members."""
     rows = HourEntry.objects.filter(
         team=team, served_on__year=year, state__in=["confirmed", "pending"]
     )
-    members: dict[int, dict] = {}
-    for row in (
-        rows.values("volunteer_id", "volunteer__name", "state")
-        .annotate(total=Sum("hours"), entries=Count("id"))
-        .order_by("volunteer__name", "volunteer_id")
-    ):
-        member = members.setdefault(
-            row["volunteer_id"],
-            {"name": row["volunteer__name"], "confirmed": Decimal("0"), "pending": Decimal("0")}
-            | {"entries": 0},
-        )
-        member[row["state"]] = row["total"]
-        member["entries"] += row["entries"]
+    zero = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=1))
+
+    def hours(state):
+        return Coalesce(Sum("hours", filter=Q(state=state)), zero)
+
     months = {m: Decimal("0") for m in range(1, 13)}
+    confirmed = pending = Decimal("0")
+    entries = 0
     for row in (
-        rows.filter(state="confirmed")
-        .values("served_on__month")
-        .annotate(total=Sum("hours"))
+        rows.values("served_on__month")
+        .annotate(confirmed=hours("confirmed"), pending=hours("pending"), entries=Count("id"))
         .order_by()
     ):
-        months[row["served_on__month"]] = row["total"]
-    confirmed = sum((m["confirmed"] for m in members.values()), Decimal("0"))
+        months[row["served_on__month"]] = row["confirmed"]
+        confirmed += row["confirmed"]
+        pending += row["pending"]
+        entries += row["entries"]
+    ranked = (
+        rows.values("volunteer_id")
+        .annotate(
+            # The name by the volunteer's key, after grouping: no join of the whole
+            # volunteer table for a team's few thousand entries.
+            name=Subquery(
+                Volunteer.objects.filter(pk=OuterRef("volunteer_id")).order_by().values("name")
+            ),
+            confirmed=hours("confirmed"),
+            pending=hours("pending"),
+            entries=Count("id"),
+            # Every member, counted over the groups before the cut.
+            member_count=Window(Count("*")),
+        )
+        .order_by("-confirmed", "name", "volunteer_id")
+    )
+    shown = list(ranked if members is None else ranked[:members])
     return {
-        "members": sorted(members.values(), key=lambda m: (-m["confirmed"], m["name"])),
+        "members": [
+            {key: m[key] for key in ("name", "confirmed", "pending", "entries")} for m in shown
+        ],
+        "member_count": shown[0]["member_count"] if shown else 0,
         "months": list(months.items()),
         "confirmed": confirmed,
-        "pending": sum((m["pending"] for m in members.values()), Decimal("0")),
-        "entries": sum(m["entries"] for m in members.values()),
+        "pending": pending,
+        "entries": entries,
     }

@@ -18,7 +18,6 @@ from grid.scoped_views import ScopedViewMixin
 from . import services
 from .models import (
     Activity,
-    Correction,
     HourEntry,
     RecordCertificate,
     RecordNote,

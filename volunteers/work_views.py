@@ -285,7 +285,7 @@ class TeamSummaryView(TeamWorkView):
         team = self.get_object()
         year = self.year()
         this_year = timezone.localdate().year
-        summary = services.team_year_summary(team, year)
+        summary = services.team_year_summary(team, year, members=SHOWN_MEMBERS)
         return render(
             request,
             "volunteers/team_summary.html",
@@ -294,7 +294,7 @@ class TeamSummaryView(TeamWorkView):
                 "year": year,
                 "years": range(this_year, this_year - 5, -1),
                 "summary": summary,
-                "shown": summary["members"][:SHOWN_MEMBERS],
-                "more": max(0, len(summary["members"]) - SHOWN_MEMBERS),
+                "shown": summary["members"],
+                "more": max(0, summary["member_count"] - len(summary["members"])),
             },
         )
