@@ -5,7 +5,7 @@ from django.urls.converters import get_converters
 
 from grid.converters import IdConverter
 
-from . import views
+from . import admission_views, views
 
 if "id" not in get_converters():  # grid's URLs register it first in the portal
     register_converter(IdConverter, "id")
@@ -18,6 +18,15 @@ PROJECT_STEPS = ["decide", "file", "reject", "start", "accept", "notice"]
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("admissions/", admission_views.ApplicationsView.as_view(), name="admissions"),
+    path(
+        "admissions/<id:pk>/decide/", admission_views.DecideView.as_view(), name="admission-decide"
+    ),
+    path(
+        "admissions/<id:pk>/letter.pdf",
+        admission_views.DecisionLetterView.as_view(),
+        name="admission-letter",
+    ),
     path("funds/<id:pk>/", views.FundView.as_view(), name="fund"),
     path("expenditures/<id:pk>/", views.ExpenditureView.as_view(), name="expenditure"),
     path("projects/<id:pk>/", views.ProjectView.as_view(), name="project"),

@@ -25,6 +25,7 @@ from grid.services.photos import prepare_photos
 
 from . import disclosure as disclosures
 from . import services
+from .admission import is_department
 from .forms import (
     AcceptForm,
     AnswerForm,
@@ -47,7 +48,7 @@ from .models import (
     Project,
     Source,
 )
-from .permissions import DisclosurePerm, FundingPerm
+from .permissions import AdmissionPerm, DisclosurePerm, FundingPerm
 from .poster import poster_pdf
 from .statements import statement_rows
 
@@ -115,7 +116,12 @@ class HomeView(ScopedViewMixin, View):
             .select_related("community", "street")[:60]
         )
         office = user.has_perm(FundingPerm.VIEW_EXPENDITURE)
-        context = {"funds": funds, "office": office, "year": year}
+        context = {
+            "funds": funds,
+            "office": office,
+            "year": year,
+            "admissions": is_department(user) or user.has_perm(AdmissionPerm.VIEW_APPLICATION),
+        }
         if office:
             spending = Expenditure.objects.for_user(user).select_related("fund", "project")
             context.update(
