@@ -45,7 +45,15 @@ def test_postgres_restarted_under_load(stack, category_id):
     threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(CLIENTS)]
     for thread in threads:
         thread.start()
-    time.sleep(2)  # load before the fault
+
+    # Load before the fault: requests succeeding (a cold server on a busy machine may
+    # take more than a fixed two seconds to answer its first).
+    def flowing():
+        with lock:
+            return sum(1 for r in results if r[3] == 201) >= CLIENTS
+
+    wait_until(flowing, 60, interval=0.2, what="requests succeeding before the restart")
+    time.sleep(1)
     restart_began = time.monotonic()
     stack.postgres.restart()
     back = time.monotonic()  # pg_ctl -w: accepting connections again
