@@ -3,19 +3,19 @@ answers and hides with a reason, residents report."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic.detail import SingleObjectMixin
 
-from grid.models import Resident
 from grid.scoped_views import ScopedViewMixin
 
 from . import services
 from .models import BoardPost, BoardReply
 from .permissions import BoardPerm
+from .querysets import board_for
 from .views import refusal_text
 
 
@@ -25,19 +25,9 @@ class BoardView(ScopedViewMixin, View):
     def get(self, request):
         user = request.user
         office = user.has_perm(BoardPerm.VIEW_POST)
-        posts = BoardPost.objects.for_user(user).prefetch_related(
+        posts = board_for(user).prefetch_related(
             Prefetch("replies", queryset=BoardReply.objects.order_by("created_at"))
         )
-        if not office:
-            resident = (
-                Resident.objects.filter(user=user, state=Resident.State.LIVING)
-                .select_related("household")
-                .first()
-            )
-            mine = Q(author=user)
-            if resident is not None:
-                mine |= Q(community_id=resident.household.community_id, state="visible")
-            posts = posts.filter(mine)
         return render(
             request,
             "community/board.html",

@@ -3,7 +3,6 @@ members' posts; joining, leaving, writing, and hiding or closing (leader, office
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -14,14 +13,8 @@ from grid.scoped_views import ScopedViewMixin
 from . import services
 from .models import GroupMember, GroupPost, InterestGroup
 from .permissions import GroupPerm
+from .querysets import group_posts_for, visible_groups
 from .views import refusal_text
-
-
-def visible_groups(user):
-    groups = InterestGroup.objects.for_user(user).select_related("community")
-    if not user.has_perm(GroupPerm.VIEW_GROUP):
-        groups = groups.filter(state=InterestGroup.State.ACTIVE)
-    return groups
 
 
 class GroupListView(ScopedViewMixin, View):
@@ -63,9 +56,7 @@ class GroupDetailView(ScopedViewMixin, SingleObjectMixin, View):
     def get(self, request, pk):
         group = self.get_object()
         moderator = services.may_moderate(request.user, group)
-        posts = GroupPost.objects.filter(group=group)
-        if not moderator:
-            posts = posts.filter(Q(is_hidden=False) | Q(author=request.user))
+        posts = group_posts_for(request.user, group)
         return render(
             request,
             "community/group_detail.html",

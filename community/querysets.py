@@ -22,3 +22,47 @@ def home_filter(user) -> Q | None:
         | Q(community_id=home.community_id, grid_id=None)
         | Q(street_id=home.street_id, community_id=None)
     )
+
+
+def board_for(user):
+    """The board messages ``user`` reads: an office all those of its scope; a resident
+    their community's visible ones and their own (hidden or not)."""
+    from .models import BoardPost
+    from .permissions import BoardPerm
+
+    posts = BoardPost.objects.for_user(user)
+    if user.has_perm(BoardPerm.VIEW_POST):
+        return posts
+    resident = (
+        Resident.objects.filter(user=user, state=Resident.State.LIVING)
+        .select_related("household")
+        .first()
+    )
+    mine = Q(author=user)
+    if resident is not None:
+        mine |= Q(community_id=resident.household.community_id, state="visible")
+    return posts.filter(mine)
+
+
+def visible_groups(user):
+    """The interest groups ``user`` sees: an office every one of its scope, closed too;
+    a resident their community's active ones."""
+    from .models import InterestGroup
+    from .permissions import GroupPerm
+
+    groups = InterestGroup.objects.for_user(user).select_related("community")
+    if not user.has_perm(GroupPerm.VIEW_GROUP):
+        groups = groups.filter(state=InterestGroup.State.ACTIVE)
+    return groups
+
+
+def group_posts_for(user, group):
+    """A group's posts as ``user`` reads them: a moderator all, others the shown ones
+    and their own."""
+    from .models import GroupPost
+    from .services import may_moderate
+
+    posts = GroupPost.objects.filter(group=group)
+    if not may_moderate(user, group):
+        posts = posts.filter(Q(is_hidden=False) | Q(author=user))
+    return posts

@@ -10,8 +10,12 @@ from ..models import (
     MAX_CAPACITY,
     Appointment,
     AppointmentSlot,
+    BoardPost,
+    BoardReply,
     Emergency,
     EmergencyKind,
+    GroupPost,
+    InterestGroup,
     Notice,
     RollCallAnswer,
     Service,
@@ -237,3 +241,80 @@ class CoverageSerializer(serializers.Serializer):
     help = serializers.IntegerField()
     percent = serializers.IntegerField()
     buildings = BuildingCoverageSerializer(many=True)
+
+
+class BoardReplySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BoardReply
+        fields = ["id", "text", "created_at"]
+        read_only_fields = fields
+
+
+class BoardPostSerializer(serializers.ModelSerializer):
+    """A board message: its author by surname only, the office's answers."""
+
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    replies = BoardReplySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = BoardPost
+        fields = [
+            "id",
+            "community",
+            "author_name",
+            "text",
+            "state",
+            "state_label",
+            "hidden_reason",
+            "report_count",
+            "created_at",
+            "replies",
+        ]
+        read_only_fields = fields
+
+
+class TextInput(StrictInputMixin, serializers.Serializer):
+    text = serializers.CharField(max_length=1000)
+
+
+class HideInput(StrictInputMixin, serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    is_member = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = InterestGroup
+        fields = [
+            "id",
+            "community",
+            "name",
+            "description",
+            "leader_name",
+            "state",
+            "state_label",
+            "closed_reason",
+            "member_count",
+            "is_member",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class StartGroupInput(StrictInputMixin, serializers.Serializer):
+    name = serializers.CharField(max_length=40)
+    description = serializers.CharField(max_length=500)
+
+
+class GroupPostSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GroupPost
+        fields = ["id", "author_name", "text", "is_hidden", "hidden_reason", "created_at"]
+        read_only_fields = fields
+
+
+class HideGroupPostInput(StrictInputMixin, serializers.Serializer):
+    post = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    reason = serializers.CharField(max_length=200)
