@@ -6,7 +6,7 @@ PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1 PORTAL_DEMO=1
 
 .PHONY: run serve test test-browser test-fuzz install migrate seed lint format messages check-deploy \
-	bench bench-explain bench-roster bench-volunteers bench-vote clean backup-check test-nginx test-faults
+	bench bench-explain bench-roster bench-volunteers bench-training bench-vote clean backup-check test-nginx test-faults
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -113,6 +113,13 @@ bench-explain: install
 # and a team's year through the test client; writes bench/results-volunteers.json.
 bench-volunteers: install
 	$(PY) bench/volunteer_record.py
+
+# The training compliance board at county scale (issue 16): the county's 5,000 workers and
+# five years of training attendance on PostgreSQL (database yuyao_bench_training, generated
+# once); a street's compliance board through the test client, p95 ≤ 300 ms;
+# writes bench/results-training.json.
+bench-training: install
+	$(PY) bench/training_compliance.py
 
 # A household vote at community scale (issue 14): 5,000 households, 10,000 voters, 200
 # casting at once through the API under gunicorn (database yuyao_bench_vote, generated

@@ -364,6 +364,7 @@ def skill_gaps(user) -> list[tuple]:
         set(
             Course.objects.for_user(user)
             .exclude(skill="")
+            .order_by("skill")  # not the courses' ordering: DISTINCT would keep its columns
             .values_list("skill", flat=True)
             .distinct()[:50]
         )
@@ -374,6 +375,7 @@ def skill_gaps(user) -> list[tuple]:
     for community_id, skill in (
         Enrolment.objects.for_user(user)
         .filter(state="completed", course__skill__in=skills)
+        .order_by()
         .values_list("community_id", "course__skill")
         .distinct()
     ):
