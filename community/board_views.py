@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic.detail import SingleObjectMixin
 
+from core.timeline import refusal_text
 from grid.scoped_views import ScopedViewMixin
 
 from . import services
 from .models import BoardPost, BoardReply
 from .permissions import BoardPerm
 from .querysets import board_for
-from .views import refusal_text
 
 
 class BoardView(ScopedViewMixin, View):

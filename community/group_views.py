@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic.detail import SingleObjectMixin
 
+from core.timeline import refusal_text
 from grid.scoped_views import ScopedViewMixin
 
 from . import services
 from .models import GroupMember, GroupPost, InterestGroup
 from .permissions import GroupPerm
 from .querysets import group_posts_for, visible_groups
-from .views import refusal_text
 
 
 class GroupListView(ScopedViewMixin, View):

@@ -13,6 +13,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from core.checkin import CHECKIN_RATE_SCOPE
 from core.ratelimit import limit
+from core.timeline import refusal_text
 from grid.scoped_views import ScopedViewMixin
 
 from . import services
@@ -28,12 +29,6 @@ from .models import (
     TimeBankEntry,
 )
 from .querysets import led_team_ids
-
-
-def refusal_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(m for found in exc.message_dict.values() for m in found)
-    return " ".join(exc.messages)
 
 
 def works_here(user) -> bool:
