@@ -14,7 +14,7 @@ class TrainingConfig(AppConfig):
         from core.workdays.deadlines import register_sweep
         from grid.demo import register_demo_step
 
-        from . import notices, rules  # noqa: F401  (the notice kinds and rule parameters)
+        from . import notices, rules, signals  # noqa: F401  (notice kinds, rule parameters, receivers)
         from .compliance import nightly
         from .demo import seed_demo_training
         from .services import send_qualification_reminders, send_reminders

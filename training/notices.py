@@ -12,6 +12,7 @@ WITHDRAWN = "training.withdrawn"
 COMPLETED = "training.completed"
 BEHIND = "training.behind"
 QUALIFICATION = "training.qualification"
+RATE_SERVER = "training.rate_server"
 
 register_kind(
     Kind(
@@ -70,5 +71,14 @@ register_kind(
         body=_("Continuing education: %(hours)s of %(needed)s hours this period."),
         level="warning",
         sms=True,
+    ),
+    Kind(
+        RATE_SERVER,
+        _("Rate who served you"),
+        title=_("How did %(name)s serve you?"),
+        body=_(
+            "Your request %(number)s is closed. Rate %(name)s from 1 to 5: "
+            "nobody sees who gave which rating."
+        ),
     ),
 )

@@ -29,7 +29,7 @@ from core.checkin import is_valid_code
 from core.notify.services import notify
 from core.rules import rule
 from core.timeline import Conflict, refuse
-from grid.models import Post, Resident
+from grid.models import Post, RequestEvent, Resident, ServiceRequest
 from grid.permissions import Role
 from grid.scoping import OutOfScope, save_in_scope
 
@@ -1005,18 +1005,78 @@ def rate_in_campaign(
         raise Conflict(_("You have rated this worker in this appraisal already.")) from None
 
 
+# The states of a request that is over for its reporter: closed on the net (核查结案),
+# or closed and rated by the reporter (the grid's own 1-5 of the request). A resident
+# rates who served them from then on; the grid's rating of the request is another one.
+RATEABLE_STATES = ("closed", "evaluated")
+
+
+def request_server(request) -> Post | None:
+    """Who of the net served a request: its handler, else who handled it, else who
+    verified and closed it (the grid member), the first of them holding a worker post;
+    that post, in the request's community when they hold several."""
+    candidates = [request.handler_user_id]
+    for action in ("handle", "close"):
+        actor = (
+            RequestEvent.objects.filter(request_id=request.pk, action=action)
+            .order_by("-at", "-id")
+            .values_list("actor_id", flat=True)
+            .first()
+        )
+        candidates.append(actor)
+    for user_id in candidates:
+        if user_id is None:
+            continue
+        posts = Post.objects.filter(user_id=user_id, is_active=True, role__in=WORKER_ROLES)
+        post = (
+            posts.filter(community_id=request.community_id).order_by("id").first()
+            or posts.order_by("id").first()
+        )
+        if post is not None:
+            return post
+    return None
+
+
+def requests_to_rate(user, limit: int = 30) -> list:
+    """The user's own closed requests with who served each (``server``, a post) and the
+    user's rating of them (``my_score``, None when not yet rated); requests nobody of
+    the net served are left out."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    rows = list(
+        ServiceRequest.objects.filter(reporter_user_id=user.pk, state__in=RATEABLE_STATES)
+        .select_related("category")
+        .order_by("-closed_at", "-id")[:limit]
+    )
+    scores = dict(
+        Rating.objects.filter(
+            rater_id=user.pk,
+            source=Rating.Source.REQUEST,
+            source_id__in=[r.pk for r in rows],
+            campaign__isnull=True,
+        ).values_list("source_id", "score")
+    )
+    found = []
+    for row in rows:
+        row.server = request_server(row)
+        if row.server is None:
+            continue
+        row.server_name = person_name(row.server.user)
+        row.my_score = scores.get(row.pk)
+        found.append(row)
+    return found
+
+
 @transaction.atomic
 def rate_after_request(*, user, request, score, comment: str = "") -> Rating:
-    """The reporter of a closed request rates the grid member (or worker) who handled it."""
-    if request.reporter_user_id != user.pk:
+    """The reporter of a closed request rates the grid member (or worker) who served it,
+    once per request (database unique)."""
+    if not getattr(user, "is_authenticated", False) or request.reporter_user_id != user.pk:
         refuse(_("Only the person who reported the request rates who handled it."))
-    if request.state not in ("handled", "closed", "evaluated"):
+    request = ServiceRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+    if request.state not in RATEABLE_STATES:
         raise Conflict(_("A request is rated after it is closed."))
-    post = (
-        Post.objects.filter(user_id=request.handler_user_id, is_active=True, role__in=WORKER_ROLES)
-        .order_by("id")
-        .first()
-    )
+    post = request_server(request)
     if post is None:
         refuse(_("Nobody of the net handled this request."))
     value = _score(score)
@@ -1035,30 +1095,59 @@ def rate_after_request(*, user, request, score, comment: str = "") -> Rating:
         raise Conflict(_("You have rated this request already.")) from None
 
 
+def _average(value) -> Decimal | None:
+    return Decimal(str(value)).quantize(Decimal("0.01")) if value is not None else None
+
+
+def appraisal_ratings(campaign: Campaign):
+    """The ratings a yearly appraisal counts: those given in the campaign, and those
+    residents gave in the campaign's year after a closed request to a worker of the
+    campaign's community (by the rated post's community). Both are one resident's 1–5
+    of one worker who served them, so the year's average counts both alike."""
+    return Rating.objects.filter(
+        Q(campaign_id=campaign.pk)
+        | Q(
+            campaign__isnull=True,
+            source=Rating.Source.REQUEST,
+            community_id=campaign.community_id,
+            created_at__year=campaign.year,
+        )
+    )
+
+
 def campaign_results(campaign: Campaign) -> dict:
-    """Averages per worker and for the community; never who rated what."""
+    """Averages per worker and for the community: of the campaign, of the ratings after
+    closed requests in its year, and of both together (``average``, what the appraisal
+    reports); counts and averages only, never who rated what."""
+    in_campaign = Q(source=Rating.Source.CAMPAIGN)
+    after_request = Q(source=Rating.Source.REQUEST)
+    figures = {
+        "count": Count("id"),
+        "average": Avg("score"),
+        "campaign_count": Count("id", filter=in_campaign),
+        "campaign_average": Avg("score", filter=in_campaign),
+        "request_count": Count("id", filter=after_request),
+        "request_average": Avg("score", filter=after_request),
+    }
+    ratings = appraisal_ratings(campaign)
     per_worker = list(
-        Rating.objects.filter(campaign=campaign)
-        .values("worker_id", "post__role")
-        .annotate(count=Count("id"), average=Avg("score"))
+        ratings.values("worker_id", "post__role")
+        .annotate(**figures)
         .order_by("-average", "worker_id")
     )
     names = {
         u.pk: person_name(u)
         for u in get_user_model().objects.filter(pk__in=[r["worker_id"] for r in per_worker])
     }
+    averages = ("average", "campaign_average", "request_average")
     for row in per_worker:
         row["name"] = names.get(row["worker_id"], "")
-        row["average"] = Decimal(str(row["average"])).quantize(Decimal("0.01"))
-    overall = Rating.objects.filter(campaign=campaign).aggregate(
-        count=Count("id"), average=Avg("score")
-    )
-    average = overall["average"]
-    return {
-        "workers": per_worker,
-        "count": overall["count"],
-        "average": Decimal(str(average)).quantize(Decimal("0.01")) if average else None,
-    }
+        for key in averages:
+            row[key] = _average(row[key])
+    overall = ratings.aggregate(**figures)
+    for key in averages:
+        overall[key] = _average(overall[key])
+    return {"workers": per_worker, **overall}
 
 
 def worker_rating(user) -> dict:
@@ -1066,8 +1155,7 @@ def worker_rating(user) -> dict:
     result = Rating.objects.filter(worker_id=user.pk).aggregate(
         count=Count("id"), average=Avg("score")
     )
-    if result["average"] is not None:
-        result["average"] = Decimal(str(result["average"])).quantize(Decimal("0.01"))
+    result["average"] = _average(result["average"])
     return result
 
 

@@ -24,4 +24,6 @@ urlpatterns = [
     path("board/", views.BoardView.as_view(), name="board"),
     path("export/", views.ExportView.as_view(), name="export"),
     path("appraisal/<id:pk>/", views.CampaignView.as_view(), name="campaign"),
+    path("rate/", views.RateServiceView.as_view(), name="rate"),
+    path("make-up/", views.MakeUpView.as_view(), name="makeup"),
 ]

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -30,8 +31,8 @@ from core.checkin import (
 )
 from core.exports import Column, excel_response
 from core.ratelimit import limit
-from core.timeline import refusal_text
-from grid.models import Community, Grid, Post, Street
+from core.timeline import Conflict, refusal_text
+from grid.models import Community, Grid, Post, ServiceRequest, Street
 from grid.scoped_views import ScopedViewMixin
 from grid.scoping import filter_for_perm
 
@@ -45,6 +46,7 @@ from .models import (
     Enrolment,
     GradeRecord,
     Qualification,
+    Rating,
     Session,
     Span,
 )
@@ -143,6 +145,9 @@ class HomeView(ScopedViewMixin, View):
                 "standing": standing,
                 "needs": [compliance.NEEDS[n] for n in (standing.needs if standing else [])],
                 "organiser": organises(request.user),
+                "to_rate": sum(
+                    1 for row in services.requests_to_rate(request.user) if row.my_score is None
+                ),
                 "now": now,
             },
         )
@@ -547,12 +552,12 @@ class ExportView(OrganiserMixin, View):
 
 
 class CampaignView(ScopedViewMixin, SingleObjectMixin, View):
-    """A resident rates the community's workers; the offices see the averages."""
+    """A resident rates the community's workers; the offices see the averages (of the
+    appraisal's ratings and of those given after closed requests in its year)."""
 
     model = Campaign
 
-    def get(self, request, pk):
-        campaign = self.get_object()
+    def _page(self, request, campaign, status=200):
         rated = set(
             campaign.ratings.filter(rater_id=request.user.pk).values_list("post_id", flat=True)
         )
@@ -570,7 +575,11 @@ class CampaignView(ScopedViewMixin, SingleObjectMixin, View):
                 "results": services.campaign_results(campaign) if may_see else None,
                 "may_close": request.user.has_perm(TrainingPerm.CHANGE_CAMPAIGN, campaign),
             },
+            status=status,
         )
+
+    def get(self, request, pk):
+        return self._page(request, self.get_object())
 
     def post(self, request, pk):
         campaign = self.get_object()
@@ -598,4 +607,131 @@ class CampaignView(ScopedViewMixin, SingleObjectMixin, View):
             raise Http404 from None
         except ValidationError as exc:
             messages.error(request, refusal_text(exc))
+            campaign.refresh_from_db()
+            return self._page(request, campaign, status=_refused(exc))
         return redirect("training:campaign", pk=campaign.pk)
+
+
+def _refused(exc: ValidationError) -> int:
+    """The status of a refused step: 409 when the state stands in the way, else 400."""
+    return 409 if isinstance(exc, Conflict) else 400
+
+
+class RateServiceView(ScopedViewMixin, View):
+    """A resident's closed requests and who of the net served each: rate them 1–5 with
+    a comment, once per request. Reached from the notice sent when a request closes and
+    from the training home."""
+
+    model = Rating
+
+    def _page(self, request, status=200):
+        rows = services.requests_to_rate(request.user)
+        return render(
+            request,
+            "training/rate.html",
+            {"rows": rows, "scores": ["5", "4", "3", "2", "1"]},
+            status=status,
+        )
+
+    def get(self, request):
+        return self._page(request)
+
+    def post(self, request):
+        raw = request.POST.get("request", "")[:12]
+        service_request = (
+            ServiceRequest.objects.filter(
+                pk=int(raw) if raw.isdigit() else 0, reporter_user_id=request.user.pk
+            )
+            .select_related("category")
+            .first()
+        )
+        if service_request is None:
+            raise Http404
+        try:
+            rating = services.rate_after_request(
+                user=request.user,
+                request=service_request,
+                score=request.POST.get("score", ""),
+                comment=request.POST.get("comment", "")[:300],
+            )
+        except ValidationError as exc:
+            messages.error(request, refusal_text(exc))
+            return self._page(request, status=_refused(exc))
+        messages.success(
+            request,
+            _("Thank you: your rating of %(name)s is recorded.")
+            % {"name": services.person_name(rating.worker)},
+        )
+        return redirect("training:rate")
+
+
+class MakeUpView(OrganiserMixin, View):
+    """The make-up list (补训名单): who missed a session this year (absent or on leave),
+    and the make-up course each is enrolled in; offer one to those without."""
+
+    model = Enrolment
+
+    def get(self, request):
+        year = _year(request)
+        missed = list(
+            Attendance.objects.for_user(request.user)
+            .filter(
+                on__year=year,
+                status__in=[Attendance.Status.ABSENT, Attendance.Status.EXCUSED],
+            )
+            .exclude(enrolment__course__kind=CourseKind.MAKE_UP)
+            .select_related("enrolment__course", "user", "session", "enrolment__post__community")
+            .order_by("-session__starts_at", "id")[:300]
+        )
+        makeups = {}
+        for makeup in (
+            Enrolment.objects.filter(makeup_for_id__in=[a.enrolment_id for a in missed])
+            .exclude(state=Enrolment.State.WITHDRAWN)
+            .select_related("course")
+        ):
+            makeups.setdefault(makeup.makeup_for_id, makeup)
+        rows, seen = [], set()
+        for attendance in missed:
+            if attendance.enrolment_id in seen:
+                continue
+            seen.add(attendance.enrolment_id)
+            attendance.makeup = makeups.get(attendance.enrolment_id)
+            attendance.may_offer = attendance.makeup is None and request.user.has_perm(
+                TrainingPerm.CHANGE_ENROLMENT, attendance.enrolment
+            )
+            rows.append(attendance)
+        courses = (
+            Course.objects.for_user(request.user)
+            .filter(kind=CourseKind.MAKE_UP, state=Course.State.OPEN)
+            .order_by("-year", "title")[:50]
+        )
+        return render(
+            request,
+            "training/makeup.html",
+            {"rows": rows, "courses": courses, "year": year},
+        )
+
+    def post(self, request):
+        raw = request.POST.get("enrolment", "")[:12]
+        enrolment = (
+            Enrolment.objects.for_user(request.user)
+            .filter(pk=int(raw) if raw.isdigit() else 0)
+            .select_related("course", "user")
+            .first()
+        )
+        if enrolment is None or not request.user.has_perm(TrainingPerm.CHANGE_ENROLMENT, enrolment):
+            raise Http404
+        with transaction.atomic():
+            makeup = services.offer_make_up(enrolment=enrolment, by=request.user)
+        if makeup is None:
+            messages.error(
+                request,
+                _("No open make-up course with a session ahead: create one (kind: make-up)."),
+            )
+        else:
+            messages.success(
+                request,
+                _("%(name)s is enrolled in %(course)s.")
+                % {"name": services.person_name(enrolment.user), "course": makeup.course.title},
+            )
+        return redirect(reverse("training:makeup") + f"?year={_year(request)}")
