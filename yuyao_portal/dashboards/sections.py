@@ -1,0 +1,150 @@
+"""What a mode's part of a dashboard is made of: its numbers (each with the list it
+counts), a trend by month, and a table of the parts (the comparison chart reads one of
+its columns). The numbers are plain values, so that the mode modules' ``compute`` can be
+cached; labels and links are added afterwards, in the viewer's language."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+MONTHS = 12  # months in a trend
+
+
+@dataclass
+class Metric:
+    key: str
+    label: str
+    value: object
+    url: str = ""
+    kind: str = "count"  # count, money (yuan), hours, percent
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    kind: str = "count"
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    metrics: list[Metric]
+    trend_title: str = ""
+    trend: list[tuple[str, object, str]] = field(default_factory=list)  # label, value, url
+    trend_unit: str = ""
+    columns: list[Column] = field(default_factory=list)
+    parts: list[dict] = field(default_factory=list)  # {"name", "url", "values": {key: v}}
+    compare_key: str = ""
+    compare_title: str = ""
+    export_name: str = ""
+
+    def compare_rows(self):
+        return [(part["name"], part["values"].get(self.compare_key, 0)) for part in self.parts]
+
+    def trend_rows(self):
+        return [(label, value) for label, value, _url in self.trend]
+
+
+def link(name: str, **params) -> str:
+    """A list page's URL with its filter parameters (None values dropped)."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    url = reverse(name)
+    return f"{url}?{query}" if query else url
+
+
+def months(today: datetime.date | None = None) -> list[tuple[int, int]]:
+    """The last ``MONTHS`` months, oldest first, this one last."""
+    today = today or timezone.localdate()
+    year, month = today.year, today.month
+    result = []
+    for _step in range(MONTHS):
+        result.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return result[::-1]
+
+
+def month_start(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, 1)
+
+
+def month_end(year: int, month: int) -> datetime.date:
+    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+def first_month() -> datetime.date:
+    year, month = months()[0]
+    return month_start(year, month)
+
+
+def by_month(queryset, field_name: str, value=None) -> dict[str, object]:
+    """``{"2026-03": n}`` over the last months, one grouped query; ``value`` an
+    aggregate (a count of rows by default). ``field_name`` a date or a datetime (local
+    months, the database converting with the current time zone)."""
+    start = first_month()
+    if queryset.model._meta.get_field(field_name).get_internal_type() == "DateTimeField":
+        start = timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
+    rows = (
+        queryset.filter(**{f"{field_name}__gte": start})
+        .annotate(_y=ExtractYear(field_name), _m=ExtractMonth(field_name))
+        .order_by()
+        .values("_y", "_m")
+        .annotate(_n=value if value is not None else Count("pk"))
+    )
+    return {f"{row['_y']:04d}-{row['_m']:02d}": row["_n"] or 0 for row in rows}
+
+
+def month_label(key: str) -> str:
+    year, month = key.split("-")
+    return f"{int(month)}月" if month != "01" else f"{year[2:]}年1月"
+
+
+def by_part(queryset, scope, **aggregates) -> dict[int, dict]:
+    """``{part_id: {name: value}}``: the aggregates per part, one grouped query."""
+    column = scope.part_column
+    rows = queryset.order_by().values(column).annotate(**aggregates)
+    return {row[column]: {k: row[k] or 0 for k in aggregates} for row in rows if row[column]}
+
+
+def part_rows(scope, values: dict[int, dict], url) -> list[dict]:
+    """The table of the parts, every part the viewer may see (zeros included), in code
+    order; ``url(part_id)`` the list of one part."""
+    return [
+        {"id": pk, "name": name, "url": url(pk), "values": values.get(pk, {})}
+        for pk, name in scope.parts()
+    ]
+
+
+def parts_title(scope) -> str:
+    """The parts' name in the plural: streets and towns, communities, grids, buildings."""
+    return {
+        "street": _("by street and town"),
+        "community": _("by community"),
+        "grid": _("by grid"),
+        "building": _("by building"),
+    }[scope.part_tier.value]
+
+
+def display(value, kind: str = "count") -> str:
+    """A number as the page shows it: 1,234; ¥12,345.50; 12.5 h; 87.5%; — for none."""
+    from yuyao_portal.templatetags.portal_ui import grouped, money
+
+    if value is None:
+        return "—"
+    if kind == "money":
+        return money(value)
+    if kind == "percent":
+        return f"{grouped(value)}%"
+    if kind == "hours":
+        return f"{grouped(value)} h"
+    return str(grouped(value))
