@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("healthz/", views.health, name="health"),
     path("accounts/care-mode/", views.CareModeView.as_view(), name="care-mode"),
+    path("dashboard/", include("yuyao_portal.dashboards.urls")),
     path("directory/buildings/", views.BuildingDirectoryView.as_view(), name="building-directory"),
     path("ui/", views.ComponentGuideView.as_view(), name="component-guide"),
     path("net/", include("grid.urls")),
