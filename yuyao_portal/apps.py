@@ -8,5 +8,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import audit
+        from .dashboards import caching, rules  # noqa: F401  (the rule parameter)
 
         audit.connect()
+        caching.connect()
