@@ -6,7 +6,7 @@ PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1 PORTAL_DEMO=1
 
 .PHONY: run serve test test-browser test-fuzz install migrate seed lint format messages check-deploy \
-	bench bench-explain bench-roster bench-volunteers bench-training bench-vote clean backup-check test-nginx test-faults
+	bench bench-explain bench-roster bench-volunteers bench-training bench-vote bench-ledger clean backup-check test-nginx test-faults
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -120,6 +120,13 @@ bench-volunteers: install
 # writes bench/results-training.json.
 bench-training: install
 	$(PY) bench/training_compliance.py
+
+# The ledger at county scale (issue 15): five years of 300 communities' funds, 2 M ledger
+# entries on PostgreSQL (database yuyao_bench_ledger, generated once); a community-quarter's
+# statement generated, published and read, p95 ≤ 500 ms, reconciled to the fen;
+# writes bench/results-ledger.json.
+bench-ledger: install
+	$(PY) bench/ledger_statement.py
 
 # A household vote at community scale (issue 14): 5,000 households, 10,000 voters, 200
 # casting at once through the API under gunicorn (database yuyao_bench_vote, generated
