@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic.detail import SingleObjectMixin
 
+from core import mobilisation
 from grid.models import Building, Community, Grid, Household, Street
 from grid.scoped_views import ScopedViewMixin
 from grid.scoping import filter_for_perm
@@ -99,6 +100,12 @@ def detail_page(request, emergency, form=None, status=200):
         "may_close": user.has_perm(EmergencyPerm.CHANGE_EMERGENCY, emergency),
         "close_form": CloseEmergencyForm(),
         "events": emergency.events.select_related("actor"),
+        "mobilisations": services.mobilisation_states(emergency, user),
+        "mobilisation_refused": (
+            mobilisation.refusals(emergency.mobilisation_links)
+            if user.has_perm(EmergencyPerm.CHANGE_EMERGENCY, emergency)
+            else {}
+        ),
     }
     if user.has_perm(EmergencyPerm.VIEW_ANSWER):
         seen = services.coverage(emergency, buildings=Building.objects.for_user(user))

@@ -335,6 +335,11 @@ class Emergency(TierScoped):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closing_note = models.CharField(_("closing note"), max_length=1000, blank=True)
     households_told = models.PositiveIntegerField(_("households told"), default=0)
+    # What core.mobilisation answered when the emergency opened: provider -> its
+    # reference or its reason for refusing (the volunteers' household mobilisation).
+    mobilisation_links = models.JSONField(
+        _("volunteer mobilisation"), default=dict, blank=True, editable=False
+    )
 
     class Meta(TierScoped.Meta):
         verbose_name = _("emergency")

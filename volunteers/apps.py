@@ -15,7 +15,9 @@ class VolunteersConfig(AppConfig):
 
         from . import notices, rules  # noqa: F401  (the notice kinds and rule parameters)
         from .demo import seed_demo_volunteers
+        from .mobilisation import connect
         from .services import send_reminders
 
         register_sweep("volunteers", send_reminders)
         register_demo_step("volunteers", seed_demo_volunteers)
+        connect()  # the emergency link of core.mobilisation (issue 17)

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.apiinput import StrictInputMixin
@@ -20,6 +21,7 @@ from ..models import (
     RollCallAnswer,
     Service,
 )
+from ..services import mobilisation_states
 
 
 class ScopedInput(StrictInputMixin, serializers.Serializer):
@@ -150,10 +152,23 @@ class PublishNoticeSerializer(NodeInput):
     body = serializers.CharField(max_length=4000)
 
 
+class MobilisationStateSerializer(serializers.Serializer):
+    """What the volunteers' household mobilisation of the emergency has reached."""
+
+    provider = serializers.CharField()
+    title = serializers.CharField()
+    is_open = serializers.BooleanField()
+    households = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    url = serializers.CharField()
+
+
 class EmergencySerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     node_name = serializers.SerializerMethodField()
+    mobilisations = serializers.SerializerMethodField()
 
     class Meta:
         model = Emergency
@@ -174,12 +189,21 @@ class EmergencySerializer(serializers.ModelSerializer):
             "opened_at",
             "closed_at",
             "closing_note",
+            "mobilisations",
         ]
         read_only_fields = fields
 
     def get_node_name(self, emergency) -> str:
         node = emergency.scope_node()
         return node.name if node is not None else ""
+
+    @extend_schema_field(MobilisationStateSerializer(many=True))
+    def get_mobilisations(self, emergency) -> list:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        seen = mobilisation_states(emergency, request.user)
+        return MobilisationStateSerializer(seen, many=True).data
 
 
 class OpenEmergencySerializer(NodeInput):

@@ -194,7 +194,8 @@ class EmergencyViewSet(ServiceInput, ScopedModelViewSet):
     def create(self, request, *args, **kwargs):
         """Open an emergency for one node: every household of it is told at once."""
         emergency = services.open_emergency(by=request.user, **self._input(OpenEmergencySerializer))
-        return Response(EmergencySerializer(emergency).data, status=status.HTTP_201_CREATED)
+        data = EmergencySerializer(emergency, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RollCallSerializer, responses=RollCallAnswerSerializer)
     @action(detail=True, methods=["post"])
@@ -213,7 +214,7 @@ class EmergencyViewSet(ServiceInput, ScopedModelViewSet):
         emergency = services.close_emergency(
             by=request.user, emergency=self.get_object(), **self._input(CloseEmergencySerializer)
         )
-        return Response(EmergencySerializer(emergency).data)
+        return Response(EmergencySerializer(emergency, context=self.get_serializer_context()).data)
 
     @extend_schema(responses=CoverageSerializer)
     @action(detail=True, methods=["get"])

@@ -21,6 +21,7 @@ from .emergencies import (
     coverage,
     households_of,
     may_answer_for,
+    mobilisation_states,
     open_emergency,
     own_household,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "coverage",
     "households_of",
     "may_answer_for",
+    "mobilisation_states",
     "open_emergency",
     "own_household",
     "answer_message",

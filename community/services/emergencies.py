@@ -20,6 +20,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import mobilisation
 from core.notify.services import in_site_language, notify
 from core.rules import rule
 from core.timeline import Conflict, refuse
@@ -142,7 +143,22 @@ def open_emergency(*, by, node, kind: str, title: str, message: str) -> Emergenc
         sms=household_phones(emergency),
         actor=by,
     )
+    # The volunteers' household mobilisation for the same node, through the core's
+    # registry (the modes do not import each other); a refusal is kept, not raised.
+    emergency.mobilisation_links = mobilisation.mobilise(
+        by=by,
+        node=node,
+        kind=kind,
+        title=title,
+        reason=f"{in_site_language(EmergencyKind(kind).label)}: {message}",
+    )
+    emergency.save(update_fields=["mobilisation_links"])
     return emergency
+
+
+def mobilisation_states(emergency: Emergency, viewer) -> list:
+    """The volunteers' mobilisations of the emergency that ``viewer`` may see."""
+    return mobilisation.states(emergency.mobilisation_links, viewer)
 
 
 def own_household(user) -> Household | None:
@@ -293,6 +309,7 @@ def close_emergency(*, by, emergency: Emergency, note: str = "") -> Emergency:
     EmergencyEvent.record(
         emergency=emergency, actor=by, action="close", from_state="open", note=note
     )
+    mobilisation.stand_down(by=by, links=emergency.mobilisation_links)
     column, node_id = node_of(emergency)
     living = Resident.objects.filter(
         state=Resident.State.LIVING, user__isnull=False, **{f"household__{column}": node_id}

@@ -225,3 +225,39 @@ def test_the_pages_as_each_person_uses_them(world, client):
     assert emergency.state == "closed"
     listing = client.get("/community/emergencies/").content.decode()
     assert "emergencies-closed" in listing
+
+
+def test_opening_mobilises_volunteers_through_the_core_and_closing_stands_them_down(
+    world, typhoon, client
+):
+    from core import mobilisation
+
+    assert "ref" in typhoon.mobilisation_links["volunteers"]
+    worker = world.user("community_worker")
+    [seen] = services.mobilisation_states(typhoon, worker)
+    assert seen.is_open and seen.households >= 4
+    client.force_login(worker)
+    page = client.get(f"/community/emergencies/{typhoon.pk}/")
+    assert page.status_code == 200
+    assert b'data-testid="mobilisation-state"' in page.content
+    services.close_emergency(by=world.user("community_secretary"), emergency=typhoon)
+    [seen] = mobilisation.states(typhoon.mobilisation_links, worker)
+    assert not seen.is_open
+
+
+def test_an_emergency_opens_even_when_volunteers_are_not_mobilised(world):
+    from core import mobilisation
+
+    saved = mobilisation.PROVIDERS.pop("volunteers")
+    try:
+        emergency = services.open_emergency(
+            by=world.user("community_worker"),
+            node=world.grids[0],
+            kind="fire",
+            title="火情",
+            message="撤离。",
+        )
+    finally:
+        mobilisation.PROVIDERS["volunteers"] = saved
+    assert emergency.mobilisation_links == {}
+    assert services.mobilisation_states(emergency, world.user("community_worker")) == []
