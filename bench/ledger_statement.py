@@ -611,6 +611,8 @@ def main() -> None:
         "years": YEARS,
         "until": timezone.localdate().isoformat(),
     }
+    # Timings mean little when other work shares the cores: the load says how much did.
+    results["load_average_1_5_15"] = [round(x, 2) for x in os.getloadavg()]
     if seconds is not None:
         results["data"]["generated_in_s"] = round(seconds)
     elif OUTPUT.exists():  # keep the generation time of the run that generated
