@@ -20,14 +20,43 @@ from django.db.models.signals import post_delete, post_save
 TIMEOUT = 300  # seconds a cached part lives at most
 PREFIX = "dash"
 
-# The app of a model → the dashboard modes that read it.
-MODES_OF_APP = {
-    "grid": ("requests", "participation"),
-    "volunteers": ("volunteers", "participation"),
-    "negotiation": ("negotiation", "participation"),
-    "funding": ("funding",),
-    "training": ("training",),
+# The models each mode's numbers read (app_label.ModelName, lower case) → the modes.
+READS = {
+    "requests": ("grid.servicerequest",),
+    "volunteers": ("volunteers.volunteer", "volunteers.hourentry", "volunteers.activity"),
+    "negotiation": (
+        "negotiation.topic",
+        "negotiation.meeting",
+        "negotiation.vote",
+        "negotiation.resolution",
+    ),
+    "funding": (
+        "funding.fund",
+        "funding.expenditure",
+        "funding.disclosure",
+        "funding.communitytask",
+        "funding.burdenreport",
+        "funding.admissionapplication",
+    ),
+    "training": ("training.compliance", "training.attendance"),
+    "participation": (
+        "grid.resident",
+        "grid.household",
+        "grid.servicerequest",
+        "grid.requestsupport",
+        "negotiation.support",
+        "negotiation.ballot",
+        "negotiation.attendance",
+        "negotiation.meeting",
+        "negotiation.vote",
+        "negotiation.topic",
+        "volunteers.signup",
+    ),
 }
+MODES_OF_MODEL: dict[str, tuple[str, ...]] = {}
+for _mode, _models in READS.items():
+    for _model in _models:
+        MODES_OF_MODEL[_model] = (*MODES_OF_MODEL.get(_model, ()), _mode)
 TIER_COLUMNS = ("street_id", "community_id", "grid_id")
 
 
@@ -42,13 +71,13 @@ def _node_keys(scope) -> list[str]:
     return [f"{scope.tier.value}:{scope.node.pk}"]
 
 
-def cached(mode: str, scope, compute: Callable[[], object]):
-    """``compute()`` for ``mode`` and ``scope``, from the cache while nothing it read
-    was written."""
+def cached(mode: str, scope, compute: Callable[[], object], variant: str = ""):
+    """``compute()`` for ``mode`` and ``scope`` (and ``variant``, a period say), from
+    the cache while nothing it read was written."""
     names = [_gen_key(mode, "rows"), *(_gen_key(mode, n) for n in _node_keys(scope))]
     generations = cache.get_many(names)
     version = ".".join(str(generations.get(name, 0)) for name in names)
-    key = f"{PREFIX}:{mode}:{scope.key}:{version}"
+    key = f"{PREFIX}:{mode}:{variant}:{scope.key}:{version}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -83,7 +112,7 @@ def nodes_of(instance) -> list[str]:
 
 
 def on_write(sender, instance, **kwargs):
-    modes = MODES_OF_APP.get(sender._meta.app_label)
+    modes = MODES_OF_MODEL.get(sender._meta.label_lower)
     if modes and not kwargs.get("raw"):
         bump(modes, nodes_of(instance))
 

@@ -219,7 +219,7 @@ def min_group(scope) -> int:
 def analytics(scope, period: Period) -> dict:
     """The tables of the page and the export: each dimension's rows (a label, and a count
     per kind, suppressed below the threshold), the households reached per kind."""
-    data = cached(f"participation-{period.key}", scope, lambda: compute(scope, period))
+    data = cached("participation", scope, lambda: compute(scope, period), period.key)
     k = min_group(scope)
     columns = [("anyone", _("Anyone")), *((key, str(label)) for key, label in KINDS)]
     groups = {"anyone": data["anyone"], **data["kinds"]}

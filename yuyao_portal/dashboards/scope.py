@@ -5,7 +5,7 @@ community, buildings for a grid)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.http import Http404
 
@@ -36,6 +36,7 @@ class Scope:
     node: object | None
     part_tier: Tier
     part_model: type
+    _parts: list | None = field(default=None, repr=False)
 
     @property
     def key(self) -> str:
@@ -66,9 +67,12 @@ class Scope:
         return queryset.filter(**self.node_filter)
 
     def parts(self) -> list[tuple[int, str]]:
-        """The parts the viewer may see below the node, in code order."""
-        nodes = self.part_model.objects.for_user(self.user).filter(**self.node_filter)
-        return list(nodes.order_by("code").values_list("pk", "name")[:MAX_PARTS])
+        """The parts the viewer may see below the node, in code order (read once a
+        request, never cached: a renamed street shows at once)."""
+        if self._parts is None:
+            nodes = self.part_model.objects.for_user(self.user).filter(**self.node_filter)
+            self._parts = list(nodes.order_by("code").values_list("pk", "name")[:MAX_PARTS])
+        return self._parts
 
 
 def scope_for(user) -> Scope:
