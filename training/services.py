@@ -796,6 +796,12 @@ def renew_qualification(*, by, qualification: Qualification) -> Qualification:
     return qualification
 
 
+def registration_due_soon(qualification: Qualification, today: datetime.date) -> bool:
+    """Whether the registration expires within the rule's alert days (not yet expired)."""
+    days = int(rule(keys.EXPIRY_ALERT_DAYS, node=qualification.scope_node()))
+    return today < qualification.expires_on <= today + datetime.timedelta(days=days)
+
+
 def send_qualification_alerts(today: datetime.date | None = None) -> int:
     """Tell the holders whose registration expires within the rule's days (once), and
     once more after it has expired."""

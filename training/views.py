@@ -80,9 +80,12 @@ def archive_of(user) -> dict:
         .order_by("-on__year")
     )
     qualifications = list(Qualification.objects.filter(user_id=user.pk))
+    today = timezone.localdate()
     for qualification in qualifications:
         qualification.ce_hours = services.continuing_hours(qualification)
         qualification.ce_needed = services.hours_needed(qualification)
+        qualification.expired = qualification.expires_on <= today
+        qualification.due_soon = services.registration_due_soon(qualification, today)
     return {
         "person": user,
         "name": services.person_name(user),
