@@ -516,6 +516,22 @@ def close_meeting(*, by, meeting: Meeting, minutes_file=None) -> Meeting:
     return meeting
 
 
+@transaction.atomic
+def attach_minutes(*, by, meeting: Meeting, minutes_file) -> Meeting:
+    """The signed minutes (a scan or PDF) attached to a closed meeting, until the
+    supervision committee countersigns them."""
+    meeting = _locked_meeting(meeting)
+    if not by.has_perm(ConsultationPerm.CHANGE_MEETING, meeting):
+        raise OutOfScope()
+    if meeting.state != Meeting.State.CLOSED or meeting.countersigned_at is not None:
+        raise Conflict(_("The signed minutes are attached once the meeting is closed."))
+    if not minutes_file:
+        refuse({"minutes_file": _("Choose the file of the signed minutes.")})
+    meeting.minutes_file = minutes_file
+    meeting.save(update_fields=["minutes_file"])
+    return meeting
+
+
 def _supervisor(user, model, obj) -> None:
     if (
         not user.has_perm(COUNTERSIGN)
@@ -1025,6 +1041,93 @@ def tally_vote(*, by, vote: Vote) -> Vote:
     vote.save(update_fields=["result", "state"])
     _vote_event(vote, by, "tally", previous, "passed" if vote.result["passed"] else "failed")
     return vote
+
+
+def _share_of(whole, num: int, den: int) -> str:
+    value = Decimal(whole) * num / den
+    return f"{value.quantize(Decimal('0.01')).normalize():f}"
+
+
+def tally_words(vote: Vote) -> list[str]:
+    """The tally against the rules, one sentence a test, in the user's language: how
+    many took part against the quorum, how many the motion won against the threshold
+    (the floor area beside the heads for an owners' vote)."""
+    result = vote.result or {}
+    if not result or not result.get("options"):
+        return []
+    area_vote = vote.basis == Vote.Basis.AREA
+    who = {
+        Vote.Basis.PERSON: _("people"),
+        Vote.Basis.HOUSEHOLD: _("households"),
+        Vote.Basis.AREA: _("owners"),
+    }[vote.basis]
+    quorum = _share_text(vote.quorum_num, vote.quorum_den)
+    passing = _share_text(vote.pass_num, vote.pass_den)
+    more = _("more than") if vote.pass_strict else _("at least")
+    motion = result["options"][0]
+    voters, electorate_ = result["voters"], result["electorate"]
+    lines = [
+        _(
+            "Taking part: %(voters)d of %(electorate)d %(who)s; at least %(quorum)s, that "
+            "is %(needed)s, are needed."
+        )
+        % {
+            "voters": voters,
+            "electorate": electorate_,
+            "who": who,
+            "quorum": quorum,
+            "needed": _share_of(electorate_, vote.quorum_num, vote.quorum_den),
+        }
+    ]
+    if area_vote:
+        lines.append(
+            _(
+                "Floor area taking part: %(area)s of %(total)s m²; at least %(quorum)s, that "
+                "is %(needed)s m², is needed."
+            )
+            % {
+                "area": result["area"],
+                "total": result["electorate_area"],
+                "quorum": quorum,
+                "needed": _share_of(result["electorate_area"], vote.quorum_num, vote.quorum_den),
+            }
+        )
+    lines.append(
+        _(
+            "“%(motion)s”: %(count)d of the %(voters)d %(who)s taking part; %(more)s "
+            "%(pass)s, that is %(more)s %(needed)s, are needed."
+        )
+        % {
+            "motion": motion["label"],
+            "count": motion["count"],
+            "voters": voters,
+            "who": who,
+            "more": more,
+            "pass": passing,
+            "needed": _share_of(voters, vote.pass_num, vote.pass_den),
+        }
+    )
+    if area_vote:
+        lines.append(
+            _(
+                "“%(motion)s”: %(area)s of the %(total)s m² taking part; %(more)s %(pass)s, "
+                "that is %(more)s %(needed)s m², is needed."
+            )
+            % {
+                "motion": motion["label"],
+                "area": motion["area"],
+                "total": result["area"],
+                "more": more,
+                "pass": passing,
+                "needed": _share_of(result["area"], vote.pass_num, vote.pass_den),
+            }
+        )
+    lines.append(
+        (_("Quorum met.") if result.get("quorum_met") else _("Quorum not met."))
+        + " "
+        + (_("Passed.") if result.get("passed") else _("Not passed."))
+    )
+    return lines
 
 
 def result_words(vote: Vote) -> str:

@@ -15,12 +15,12 @@ from django.views.generic.detail import SingleObjectMixin
 
 from core.checkin import checkin_url, current_code, period_seconds, qr_svg, refresh_payload
 from core.timeline import refusal_text
-from grid.models import Category, Resident
+from grid.models import Category, Post, Resident
 from grid.scoped_views import ScopedViewMixin
 
 from . import services
-from .forms import ProgressForm, ProxyForm, ReviewForm, TextForm, TopicForm
-from .models import Attendance, Meeting, Option, Proxy, Resolution, Task, Topic, Vote
+from .forms import AnswerForm, ProgressForm, ProxyForm, ReviewForm, TaskForm, TextForm, TopicForm
+from .models import Attendance, Meeting, Option, Proxy, Rating, Resolution, Task, Topic, Vote
 from .permissions import ConsultationPerm
 
 
@@ -143,6 +143,8 @@ class TopicView(ScopedViewMixin, SingleObjectMixin, View):
                 "events": _events(topic.events.select_related("actor")),
                 "supported": supported,
                 "may_review": request.user.has_perm(ConsultationPerm.CHANGE_TOPIC, topic),
+                "may_convene": topic.state in (Topic.State.GATHERING, Topic.State.SCHEDULED)
+                and request.user.has_perm(ConsultationPerm.ADD_MEETING, topic),
                 "review_form": ReviewForm(),
                 "meetings": topic.meetings.all(),
                 "votes": topic.votes.all(),
@@ -167,6 +169,8 @@ class MeetingView(ScopedViewMixin, SingleObjectMixin, View):
             ).first(),
             "proxy_form": ProxyForm(),
             "votes": meeting.votes.all(),
+            "may_add_vote": meeting.state in (Meeting.State.PLANNED, Meeting.State.OPEN)
+            and request.user.has_perm(ConsultationPerm.ADD_VOTE, meeting),
         }
         if keeper:
             context["sheet"] = meeting.attendances.select_related("user").order_by("at")
@@ -232,9 +236,7 @@ class VoteView(ScopedViewMixin, SingleObjectMixin, View):
         resident = services.living_resident(request.user)
         mine = None
         if resident is not None:
-            key = (
-                services._voter_key(vote.basis, resident) if hasattr(services, "_voter_key") else ""
-            )
+            key = services.voter_key(vote.basis, resident)
             mine = vote.ballots.filter(voter_key=key).first()
         keeper = request.user.has_perm(ConsultationPerm.CHANGE_VOTE, vote)
         return render(
@@ -248,6 +250,14 @@ class VoteView(ScopedViewMixin, SingleObjectMixin, View):
                 if vote.state == Vote.State.PUBLISHED
                 else "",
                 "result": vote.result if vote.state == Vote.State.PUBLISHED or keeper else {},
+                "tally_words": services.tally_words(vote)
+                if vote.state == Vote.State.PUBLISHED or keeper
+                else [],
+                "may_publish": vote.state == Vote.State.PUBLISHED
+                and (vote.result or {}).get("passed")
+                and not Resolution.objects.filter(vote=vote).exists()
+                and request.user.has_perm(ConsultationPerm.ADD_RESOLUTION, vote),
+                "resolution": Resolution.objects.for_user(request.user).filter(vote=vote).first(),
                 "mine": mine,
                 "may_vote": vote.state == Vote.State.OPEN and services.lives_on(resident, vote),
                 "held": Proxy.objects.filter(
@@ -267,19 +277,37 @@ class ResolutionView(ScopedViewMixin, SingleObjectMixin, View):
     def get(self, request, pk):
         resolution = self.get_object()
         return render(
-            request,
-            "negotiation/resolution.html",
-            {
-                "resolution": resolution,
-                "trail": services.trail(resolution),
-                "progress": services.progress_of(resolution),
-                "open_for_objection": resolution.state == Resolution.State.NOTICE
-                and timezone.now() < resolution.notice_ends,
-                "keeper": request.user.has_perm(ConsultationPerm.CHANGE_RESOLUTION, resolution),
-                "text_form": TextForm(),
-                "progress_form": ProgressForm(),
-            },
+            request, "negotiation/resolution.html", resolution_context(request, resolution)
         )
+
+
+def task_posts(resolution: Resolution):
+    """The posts of the resolution's community that may own an implementation task."""
+    return (
+        Post.objects.filter(community_id=resolution.community_id, is_active=True)
+        .select_related("user")
+        .order_by("grid_id", "role", "id")[:200]
+    )
+
+
+def resolution_context(request, resolution) -> dict:
+    """What the resolution's page shows (also when a workbench form on it is refused)."""
+    keeper = request.user.has_perm(ConsultationPerm.CHANGE_RESOLUTION, resolution)
+    return {
+        "resolution": resolution,
+        "trail": services.trail(resolution),
+        "progress": services.progress_of(resolution),
+        "open_for_objection": resolution.state == Resolution.State.NOTICE
+        and timezone.now() < resolution.notice_ends,
+        "notice_running": resolution.state == Resolution.State.NOTICE
+        and timezone.now() < resolution.notice_ends,
+        "keeper": keeper,
+        "text_form": TextForm(),
+        "progress_form": ProgressForm(),
+        "task_form": TaskForm(posts=task_posts(resolution)) if keeper else None,
+        "answer_form": AnswerForm(),
+        "rated": Rating.objects.filter(resolution=resolution, user=request.user).exists(),
+    }
 
 
 class WorkbenchView(ScopedViewMixin, View):
