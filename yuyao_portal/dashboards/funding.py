@@ -8,6 +8,7 @@ hangs on no street)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -84,7 +85,9 @@ def compute(scope) -> dict:
         **{k: v or 0 for k, v in work.items()},
         "burdens": scope.narrow(BurdenReport.objects.for_user(scope.user)).count(),
         "admissions": admissions,
-        "months": {k: yuan(v) for k, v in by_month(spending, "paid_on", Sum("amount")).items()},
+        "months": {
+            k: yuan(v) for k, v in by_month(spending, "paid_on", partial(Sum, "amount")).items()
+        },
         "parts": {
             pk: {"budget": yuan(v["budget"]), "spent": yuan(v["spent"])}
             for pk, v in by_part(

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from grid.models import ServiceRequest
+from grid.querysets import with_rates
 
 from .caching import cached
 from .sections import (
@@ -46,8 +47,12 @@ def counts():
 
 def compute(scope) -> dict:
     rows = queryset(scope)
-    kpis = rows.kpis()
-    totals = rows.order_by().aggregate(**counts())
+    # the KPIs' counts and the list's counts in one aggregate
+    both = rows.order_by().aggregate(
+        **rows.kpi_counts(), **{f"list_{k}": v for k, v in counts().items()}
+    )
+    totals = {k[5:]: both.pop(k) for k in list(both) if k.startswith("list_")}
+    kpis = with_rates(both)
     return {
         "totals": totals,
         "on_time": kpis["on_time_closure_rate"],

@@ -9,8 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,20 +87,34 @@ def first_month() -> datetime.date:
 
 
 def by_month(queryset, field_name: str, value=None) -> dict[str, object]:
-    """``{"2026-03": n}`` over the last months, one grouped query; ``value`` an
-    aggregate (a count of rows by default). ``field_name`` a date or a datetime (local
-    months, the database converting with the current time zone)."""
-    start = first_month()
-    if queryset.model._meta.get_field(field_name).get_internal_type() == "DateTimeField":
-        start = timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
-    rows = (
-        queryset.filter(**{f"{field_name}__gte": start})
-        .annotate(_y=ExtractYear(field_name), _m=ExtractMonth(field_name))
+    """``{"2026-03": n}`` over the last months: one query of twelve filtered aggregates
+    (a count of rows by default, or ``value(filter=...)``, e.g. ``partial(Sum, "hours")``)
+    on the rows of the period. The bounds are local midnights compared with the indexed
+    column (no time-zone conversion of each row). ``field_name`` a date or a datetime."""
+    is_moment = queryset.model._meta.get_field(field_name).get_internal_type() == "DateTimeField"
+
+    def bound(day: datetime.date):
+        if is_moment:
+            return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+        return day
+
+    aggregates = {}
+    for year, month in months():
+        following = month_end(year, month) + datetime.timedelta(days=1)
+        within = Q(
+            **{
+                f"{field_name}__gte": bound(month_start(year, month)),
+                f"{field_name}__lt": bound(following),
+            }
+        )
+        name = f"m{year:04d}-{month:02d}".replace("-", "_")
+        aggregates[name] = value(filter=within) if value else Count("pk", filter=within)
+    totals = (
+        queryset.filter(**{f"{field_name}__gte": bound(first_month())})
         .order_by()
-        .values("_y", "_m")
-        .annotate(_n=value if value is not None else Count("pk"))
+        .aggregate(**aggregates)
     )
-    return {f"{row['_y']:04d}-{row['_m']:02d}": row["_n"] or 0 for row in rows}
+    return {name[1:].replace("_", "-"): total or 0 for name, total in totals.items()}
 
 
 def month_label(key: str) -> str:

@@ -6,6 +6,7 @@ the hours credited by month, and compliance per part; each count is the training
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -49,7 +50,9 @@ def compute(scope) -> dict:
     return {
         "year": year,
         "totals": rows.aggregate(**statuses()),
-        "months": {k: v or Decimal(0) for k, v in by_month(credited, "on", Sum("hours")).items()},
+        "months": {
+            k: v or Decimal(0) for k, v in by_month(credited, "on", partial(Sum, "hours")).items()
+        },
         "parts": by_part(rows, scope, **statuses()),
     }
 

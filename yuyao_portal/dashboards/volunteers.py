@@ -6,6 +6,7 @@ work page (``volunteers:work``)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
@@ -68,7 +69,7 @@ def compute(scope) -> dict:
         "confirmed": entries["confirmed"] or Decimal(0),
         "pending": entries["pending"],
         "activities": activities(scope).count(),
-        "months": by_month(confirmed, "served_on", Sum("hours")),
+        "months": by_month(confirmed, "served_on", partial(Sum, "hours")),
         "parts": by_part(
             hours(scope),
             scope,
