@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 
 from core.timeline import TimelineEntry
 from grid.scoping import TierScoped
@@ -527,3 +528,349 @@ class GroupPost(models.Model):
 
     def __str__(self):
         return self.text[:30]
+
+
+# --- units and property companies on the net (共驻共建) --------------------------------
+
+
+class UnitKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    SCHOOL = "school", _("School")
+    HOSPITAL = "hospital", _("Hospital or clinic")
+    PARTY_ORG = "party_org", _("Party organisation of a unit")
+    PROPERTY_COMPANY = "property_company", _("Property company")
+    OTHER = "other", _("Other unit")
+
+
+# The residents of a community read its directory of units, their resources, projects,
+# needs and commitments.
+COMMUNITY_READS = {"view": [("community", "community_id")]}
+
+
+class Unit(TierScoped):
+    """A unit in the community on the net (驻区单位: enterprises, schools, hospitals, the
+    party organisations of units) or a property company. Where the unit also receives
+    dispatched service requests it is the same ``grid.HandlingUnit`` (linked, not
+    copied). Its staff act for it through a guardian grant (``UnitUserGrant``)."""
+
+    self_access = COMMUNITY_READS
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=24, choices=UnitKind.choices)
+    handling_unit = models.OneToOneField(
+        "grid.HandlingUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="community_unit",
+        verbose_name=_("handling unit of dispatched requests"),
+    )
+    description = models.TextField(_("what the unit is"), max_length=1000, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("on the net"), default=True)
+    joined_on = models.DateField(_("joined on"), default=timezone.localdate)
+
+    class Meta(TierScoped.Meta):
+        verbose_name = _("unit on the net")
+        verbose_name_plural = _("units on the net")
+        ordering = ["kind", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "name"], name="one_unit_name_per_community"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class UnitUserGrant(UserObjectPermissionBase):
+    """A unit's staff member acting for it (django-guardian, direct foreign key)."""
+
+    content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("unit grant to its staff")
+        verbose_name_plural = _("unit grants to their staff")
+
+
+class HangsOnUnit(TierScoped):
+    """What belongs to a unit hangs where the unit hangs."""
+
+    class Meta(TierScoped.Meta):
+        abstract = True
+
+    def fill_tier_columns(self):
+        if self.unit_id is not None:
+            for column in self.tier_columns.values():
+                setattr(self, column, getattr(self.unit, column))
+
+
+class UnitResource(HangsOnUnit):
+    """A room, a venue or a service the unit puts at the community's disposal; an
+    offered one is on the unit's offers list (双向认领). Rooms and venues are booked by
+    time: two accepted requests of one never overlap (held under the resource's row
+    lock)."""
+
+    class Kind(models.TextChoices):
+        ROOM = "room", _("Room")
+        VENUE = "venue", _("Venue")
+        SERVICE = "service", _("Service")
+
+    self_access = COMMUNITY_READS
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="resources", verbose_name=_("unit")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), max_length=1000, blank=True)
+    capacity = models.PositiveIntegerField(_("people it holds"), null=True, blank=True)
+    is_offered = models.BooleanField(_("on the unit's offers list"), default=False)
+    is_active = models.BooleanField(_("available"), default=True)
+
+    class Meta(TierScoped.Meta):
+        verbose_name = _("unit resource")
+        verbose_name_plural = _("unit resources")
+        ordering = ["unit_id", "kind", "name", "id"]
+
+    def __str__(self):
+        return f"{self.unit} · {self.name}"
+
+    @property
+    def is_booked_by_time(self) -> bool:
+        return self.kind in (self.Kind.ROOM, self.Kind.VENUE)
+
+
+class UnitProject(HangsOnUnit):
+    """A project the unit runs in or for the community."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+
+    self_access = COMMUNITY_READS
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="projects", verbose_name=_("unit")
+    )
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), max_length=1000, blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PLANNED
+    )
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    class Meta(TierScoped.Meta):
+        verbose_name = _("unit project")
+        verbose_name_plural = _("unit projects")
+        ordering = ["unit_id", "-starts_on", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class CommunityNeed(TierScoped):
+    """An item of the community's needs list (需求清单) that a unit may claim."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open for claiming")
+        CLAIMED = "claimed", _("Claimed")
+        DONE = "done", _("Met")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    self_access = COMMUNITY_READS
+
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("what is needed"), max_length=1000)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("posted by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta(TierScoped.Meta):
+        verbose_name = _("community need")
+        verbose_name_plural = _("community needs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["community", "state"], name="cneed_comm_state")]
+
+    def __str__(self):
+        return self.title
+
+
+class Commitment(HangsOnUnit):
+    """A commitment signed between a unit and the community (共驻共建 双向认领): the unit
+    claims an item of the community's needs list, or the community claims an item of
+    the unit's offers; one commitment in force per need and per offer (partial unique
+    indexes), what was delivered recorded against it."""
+
+    class Side(models.TextChoices):
+        UNIT = "unit", _("The unit claimed the community's need")
+        COMMUNITY = "community", _("The community claimed the unit's offer")
+
+    class State(models.TextChoices):
+        SIGNED = "signed", _("Signed")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    self_access = COMMUNITY_READS
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("unit")
+    )
+    side = models.CharField(_("claimed by"), max_length=16, choices=Side.choices)
+    need = models.ForeignKey(
+        CommunityNeed,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("community need"),
+    )
+    offer = models.ForeignKey(
+        UnitResource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("unit's offer"),
+    )
+    title = models.CharField(_("what is promised"), max_length=200)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.SIGNED)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signed by"),
+    )
+    signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
+
+    class Meta(TierScoped.Meta):
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["-signed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(side="unit", need__isnull=False, offer__isnull=True)
+                | Q(side="community", need__isnull=True, offer__isnull=False),
+                name="commitment_need_or_offer",
+            ),
+            models.UniqueConstraint(
+                fields=["need"],
+                condition=Q(state="signed") & Q(need__isnull=False),
+                name="one_commitment_per_need",
+            ),
+            models.UniqueConstraint(
+                fields=["offer"],
+                condition=Q(state="signed") & Q(offer__isnull=False),
+                name="one_commitment_per_offer",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Delivery(models.Model):
+    """What a unit delivered on a commitment (the record of 共驻共建)."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("commitment"),
+    )
+    what = models.CharField(_("what was delivered"), max_length=300)
+    delivered_on = models.DateField(_("delivered on"))
+    people = models.PositiveIntegerField(_("people served"), default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-delivered_on", "-id"]
+
+    def __str__(self):
+        return self.what[:40]
+
+
+class ResourceRequest(TierScoped):
+    """A resident's or a team's request to use a unit's resource: requested -> the unit
+    accepts or declines -> delivered. A room or venue is asked for a time; the unit
+    never accepts two overlapping requests of one resource."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # The requester sees their own requests.
+    self_access = {"view": [("user", "requested_by_id")]}
+
+    resource = models.ForeignKey(
+        UnitResource, on_delete=models.PROTECT, related_name="requests", verbose_name=_("resource")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="unit_resource_requests",
+        verbose_name=_("requested by"),
+    )
+    requester_name = models.CharField(_("shown as"), max_length=40)
+    for_group = models.CharField(_("for the team or group"), max_length=100, blank=True)
+    purpose = models.CharField(_("what it is for"), max_length=300)
+    starts_at = models.DateTimeField(_("from"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.REQUESTED
+    )
+    answer = models.CharField(_("the unit's answer"), max_length=300, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta(TierScoped.Meta):
+        verbose_name = _("resource request")
+        verbose_name_plural = _("resource requests")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["resource", "state", "starts_at"], name="resreq_res_state_start")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True, ends_at__isnull=True)
+                | Q(starts_at__isnull=False, ends_at__gt=F("starts_at")),
+                name="resreq_time_in_order",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.resource} · {self.requester_name}"
+
+    def fill_tier_columns(self):
+        if self.resource_id is not None:
+            for column in self.tier_columns.values():
+                setattr(self, column, getattr(self.resource, column))

@@ -104,3 +104,33 @@ GROUP_ROLE_PERMISSIONS: dict[Role, set[str]] = {
 }
 for _role, _perms in GROUP_ROLE_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS.get(_role, set()) | _perms
+
+
+class UnitPerm(StrEnum):
+    VIEW_UNIT = "community.view_unit"
+    ADD_UNIT = "community.add_unit"
+    CHANGE_UNIT = "community.change_unit"  # act for the unit (its staff: a guardian grant)
+    VIEW_RESOURCE = "community.view_unitresource"
+    VIEW_PROJECT = "community.view_unitproject"
+    VIEW_NEED = "community.view_communityneed"
+    ADD_NEED = "community.add_communityneed"
+    CHANGE_NEED = "community.change_communityneed"
+    VIEW_COMMITMENT = "community.view_commitment"
+    CHANGE_COMMITMENT = "community.change_commitment"
+    VIEW_REQUEST = "community.view_resourcerequest"
+    CHANGE_REQUEST = "community.change_resourcerequest"
+
+
+# What a unit's own staff hold on their unit (a guardian grant, UnitUserGrant).
+UNIT_STAFF_GRANT = (UnitPerm.VIEW_UNIT, UnitPerm.CHANGE_UNIT)
+
+_UNIT_READ = {p for p in UnitPerm if ".view_" in p}
+UNIT_ROLE_PERMISSIONS: dict[Role, set[str]] = {
+    Role.COUNTY_ADMIN: _UNIT_READ,
+    Role.STREET_ADMIN: set(UnitPerm),
+    Role.COMMUNITY_SECRETARY: set(UnitPerm),
+    Role.COMMUNITY_WORKER: set(UnitPerm),
+    Role.GRID_MEMBER: _UNIT_READ - {UnitPerm.VIEW_REQUEST},
+}
+for _role, _perms in UNIT_ROLE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS.get(_role, set()) | _perms

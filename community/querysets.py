@@ -59,3 +59,22 @@ def group_posts_for(user, group):
     if not may_moderate(user, group):
         posts = posts.filter(Q(is_hidden=False) | Q(author=user))
     return posts
+
+
+def requests_to_answer(user):
+    """The resource requests addressed to the units ``user`` acts for (a unit's staff
+    see the requests of their own unit only: the request hangs on the unit)."""
+    from .models import ResourceRequest
+    from .services import acting_units
+
+    return ResourceRequest.objects.filter(resource__unit__in=acting_units(user).values("pk"))
+
+
+def visible_requests(user):
+    """One's own requests and those one answers for a unit."""
+    from .models import ResourceRequest
+
+    own = ResourceRequest.objects.for_user(user)
+    return ResourceRequest.objects.filter(
+        Q(pk__in=own.values("pk")) | Q(pk__in=requests_to_answer(user).values("pk"))
+    )

@@ -1,18 +1,27 @@
 """Community life in the shared world: an evening slot of the first community booked by
 the verified resident, and a Saturday slot of the third community."""
 
+import datetime
+
 from community.models import (
     Appointment,
     AppointmentSlot,
     BoardPost,
+    Commitment,
+    CommunityNeed,
+    Delivery,
     Emergency,
     GroupMember,
     GroupPost,
     InterestGroup,
     Notice,
     NoticeRead,
+    ResourceRequest,
     RollCallAnswer,
     Service,
+    Unit,
+    UnitProject,
+    UnitResource,
 )
 from grid.models import Resident
 
@@ -67,3 +76,45 @@ def extend_world(world) -> None:
     GroupPost.objects.create(
         group=chess, author=world.users["resident"], author_name="居*", text="今天三点开局。"
     )
+    # Units on the net of the first community: its property company (the grid's
+    # handling unit, whose staff is unit_staff) with a meeting room and an offered
+    # service, a project, a need it claimed with a delivery, and a resident's request.
+    company = Unit.objects.create(
+        community=world.communities[0],
+        name="阳光物业",
+        kind="property_company",
+        handling_unit=world.units[0],
+        contact_phone="13800001234",
+    )
+    room = UnitResource.objects.create(unit=company, kind="room", name="二楼会议室", capacity=30)
+    UnitResource.objects.create(unit=company, kind="service", name="免费维修水电", is_offered=True)
+    UnitProject.objects.create(unit=company, title="楼道照明改造", state="running")
+    need = CommunityNeed.objects.create(
+        community=world.communities[0],
+        title="老人助餐点需要场地",
+        description="每天中午两小时。",
+        posted_by=world.users["community_worker"],
+        state="claimed",
+    )
+    pledge = Commitment.objects.create(
+        unit=company,
+        side="unit",
+        need=need,
+        title="提供助餐场地",
+        signed_by=world.users["unit_staff"],
+    )
+    Delivery.objects.create(
+        commitment=pledge,
+        what="十月助餐场地",
+        delivered_on=datetime.date(2026, 10, 31),
+        people=40,
+        recorded_by=world.users["unit_staff"],
+    )
+    ResourceRequest.objects.create(
+        resource=room,
+        requested_by=world.users["resident"],
+        requester_name="居*",
+        purpose="象棋比赛",
+    )
+    # A school of the third community, for the scope tests.
+    Unit.objects.create(community=world.communities[2], name="实验小学", kind="school")
