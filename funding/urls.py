@@ -5,7 +5,7 @@ from django.urls.converters import get_converters
 
 from grid.converters import IdConverter
 
-from . import admission_views, views
+from . import admission_dashboard, admission_views, exports, venture_views, views
 
 if "id" not in get_converters():  # grid's URLs register it first in the portal
     register_converter(IdConverter, "id")
@@ -27,6 +27,15 @@ urlpatterns = [
         admission_views.DecisionLetterView.as_view(),
         name="admission-letter",
     ),
+    path(
+        "admission/dashboard/",
+        admission_dashboard.DashboardView.as_view(),
+        name="admission-dashboard",
+    ),
+    path("tasks/", admission_dashboard.TasksView.as_view(), name="tasks"),
+    path("burdens/", admission_dashboard.BurdensView.as_view(), name="burdens"),
+    path("export/<slug:kind>.xlsx", exports.ExportView.as_view(), name="export"),
+    *venture_views.url_patterns(),
     path("funds/<id:pk>/", views.FundView.as_view(), name="fund"),
     path("expenditures/<id:pk>/", views.ExpenditureView.as_view(), name="expenditure"),
     path("projects/<id:pk>/", views.ProjectView.as_view(), name="project"),

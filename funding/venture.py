@@ -303,3 +303,31 @@ def evaluate(*, by, application: VentureApplication, stage: str, text: str):
         refuse({"stage": _("The evaluation is mid-term or final.")})
     application.save()
     return application
+
+
+@transaction.atomic
+def close_call(*, by, call: VentureCall) -> VentureCall:
+    """The call is closed once its results are noticed (the projects run on under their
+    agreements); a closed call takes nothing more but the evaluations and tranches."""
+    _manage(by, call)
+    call = VentureCall.objects.select_for_update(of=("self",)).get(pk=call.pk)
+    expect_state(call, VentureCall.State.NOTICED)
+    call.state = VentureCall.State.CLOSED
+    call.save(update_fields=["state"])
+    return call
+
+
+def parse_criteria(text: str) -> list[dict]:
+    """Criteria typed one a line as ``name: points`` (a full-width colon too)."""
+    criteria = []
+    for line in (text or "").splitlines():
+        line = line.strip().replace("：", ":")
+        if not line:
+            continue
+        name, _sep, points = line.rpartition(":")
+        try:
+            value = int(points.strip())
+        except ValueError:
+            refuse({"criteria": _("Write each criterion as name: points.")})
+        criteria.append({"name": name.strip(), "points": value})
+    return _criteria(criteria)

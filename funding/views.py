@@ -26,6 +26,7 @@ from grid.services.photos import prepare_photos
 from . import disclosure as disclosures
 from . import services
 from .admission import is_department
+from .admission_dashboard import may_see_dashboard
 from .forms import (
     AcceptForm,
     AnswerForm,
@@ -121,6 +122,7 @@ class HomeView(ScopedViewMixin, View):
             "office": office,
             "year": year,
             "admissions": is_department(user) or user.has_perm(AdmissionPerm.VIEW_APPLICATION),
+            "dashboard": may_see_dashboard(user),
         }
         if office:
             spending = Expenditure.objects.for_user(user).select_related("fund", "project")
