@@ -165,20 +165,22 @@ def compute(scope, period: Period) -> dict:
     where, where_name = dimension_column(scope)
 
     def grouped(queryset):
-        return {
-            "age": dict(
-                queryset.annotate(_band=band).order_by().values_list("_band").annotate(Count("pk"))
-            ),
-            "gender": dict(queryset.order_by().values_list("gender").annotate(Count("pk"))),
-            "where": {
-                (pk, name): n
-                for pk, name, n in queryset.order_by()
-                .values_list(where, where_name)
-                .annotate(Count("pk"))
-            },
-            "total": queryset.count(),
-            "households": queryset.values("household_id").distinct().count(),
-        }
+        """Counts by age band, gender and place from one query grouped by the three
+        (folded here: at most bands × genders × places rows), and the households."""
+        result = {"age": {}, "gender": {}, "where": {}, "total": 0}
+        rows = (
+            queryset.annotate(_band=band)
+            .order_by()
+            .values_list("_band", "gender", where, where_name)
+            .annotate(n=Count("pk"))
+        )
+        for age, gender, place, place_name, n in rows:
+            result["age"][age] = result["age"].get(age, 0) + n
+            result["gender"][gender] = result["gender"].get(gender, 0) + n
+            result["where"][(place, place_name)] = result["where"].get((place, place_name), 0) + n
+            result["total"] += n
+        result["households"] = queryset.values("household_id").distinct().count()
+        return result
 
     anyone = Q(pk__in=[])
     kinds = {}
