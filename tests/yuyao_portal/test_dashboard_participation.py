@@ -178,3 +178,25 @@ def test_a_new_participant_is_read_back_at_once(world):
     after = participation.analytics(scope_for(world.user("street_admin")), period)
     requests = [key for key, _label in after["columns"]].index("requests")
     assert after["totals"][requests] == before["totals"][requests] + 1
+
+
+def test_the_query_count_does_not_grow_with_participants(client, world):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = world.user("street_admin")
+    client.force_login(user)
+    client.get("/dashboard/participation/")
+    cache.clear()
+    with CaptureQueriesContext(connection) as few:
+        client.get("/dashboard/participation/")
+    for n in (1, 2, 3, 5, 7, 9):
+        submit(world, resident=n)
+    cache.clear()
+    with CaptureQueriesContext(connection) as more:
+        client.get("/dashboard/participation/")
+    with CaptureQueriesContext(connection) as cached:
+        client.get("/dashboard/participation/")
+    assert len(more) == len(few)
+    assert len(cached) < len(few) - 10
