@@ -5,6 +5,7 @@ sign-in sheet and quorum, votes with reconciliation, and the implementation boar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -239,6 +240,7 @@ class VoteView(ScopedViewMixin, SingleObjectMixin, View):
             key = services.voter_key(vote.basis, resident)
             mine = vote.ballots.filter(voter_key=key).first()
         keeper = request.user.has_perm(ConsultationPerm.CHANGE_VOTE, vote)
+        may_vote = vote.state == Vote.State.OPEN
         return render(
             request,
             "negotiation/vote.html",
@@ -259,16 +261,29 @@ class VoteView(ScopedViewMixin, SingleObjectMixin, View):
                 and request.user.has_perm(ConsultationPerm.ADD_RESOLUTION, vote),
                 "resolution": Resolution.objects.for_user(request.user).filter(vote=vote).first(),
                 "mine": mine,
-                "may_vote": vote.state == Vote.State.OPEN and services.lives_on(resident, vote),
-                "held": Proxy.objects.filter(
-                    holder=request.user, active=True, vote=vote
-                ).select_related("giver"),
+                "may_vote": may_vote and services.lives_on(resident, vote),
+                "held": held_proxies(request.user, vote) if may_vote else [],
                 "keeper": keeper,
                 "differences": services.paper_differences(vote) if keeper else [],
                 "published": services.published_ballots(vote),
                 "proxy_form": ProxyForm(),
             },
         )
+
+
+def held_proxies(user, vote):
+    """The proxies ``user`` holds for this vote or its meeting whose givers have not
+    voted yet."""
+    scope = Q(vote=vote)
+    if vote.meeting_id:
+        scope |= Q(meeting_id=vote.meeting_id)
+    voted = set(vote.ballots.values_list("voter_key", flat=True))
+    out = []
+    for proxy in Proxy.objects.filter(scope, holder=user, active=True).select_related("giver"):
+        giver = services.living_resident(proxy.giver)
+        if giver is not None and services.voter_key(vote.basis, giver) not in voted:
+            out.append(proxy)
+    return out
 
 
 class ResolutionView(ScopedViewMixin, SingleObjectMixin, View):
@@ -404,9 +419,12 @@ def _step(request, obj, step):
         option = get_object_or_404(Option, vote=obj, pk=_int(post.get("option")))
         giver = None
         if post.get("giver"):
-            proxy = get_object_or_404(
-                Proxy, holder=user, active=True, vote=obj, giver_id=_int(post.get("giver"))
+            proxy = next(
+                (p for p in held_proxies(user, obj) if p.giver_id == _int(post.get("giver"))),
+                None,
             )
+            if proxy is None:
+                raise ValidationError(_("You hold no proxy of this person for this vote."))
             giver = proxy.giver
         services.cast_ballot(user=user, vote=obj, option=option, giver=giver)
         return _("Your ballot is in. Thank you for voting.")
