@@ -956,7 +956,8 @@ def close_campaign(*, by, campaign: Campaign) -> Campaign:
     return campaign
 
 
-def _resident_of(user, community_id) -> bool:
+def is_resident_of(user, community_id) -> bool:
+    """Whether the user lives in the community (who takes part in its appraisal)."""
     return Resident.objects.filter(
         user_id=user.pk, state=Resident.State.LIVING, household__community_id=community_id
     ).exists()
@@ -991,7 +992,7 @@ def rate_in_campaign(
     campaign = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
     if campaign.state != Campaign.State.OPEN:
         raise Conflict(_("This appraisal is closed."))
-    if not _resident_of(user, campaign.community_id):
+    if not is_resident_of(user, campaign.community_id):
         refuse(_("Only the residents of this community take part in its appraisal."))
     if not rateable_workers(campaign).filter(pk=worker_post.pk).exists():
         refuse({"worker": _("This person does not work in this community.")})

@@ -65,6 +65,23 @@ def _year(request) -> int:
     return timezone.localdate().year
 
 
+def refused(request, exc) -> int:
+    """Show a refused step's reason (translated) and give its status: 409 when the state
+    stands in the way, else 400; the service's transaction changed nothing."""
+    if isinstance(exc, ValidationError):
+        messages.error(request, refusal_text(exc))
+        return 409 if isinstance(exc, Conflict) else 400
+    messages.error(request, _("Check the values entered."))
+    return 400
+
+
+def again(status: int, response):
+    """The page shown again with the refusal (``status`` first: the reason is added to
+    the messages before the page renders), answered with its 4xx status."""
+    response.status_code = status
+    return response
+
+
 def archive_of(user) -> dict:
     """A worker's training archive: courses, hours by year, certificates, qualifications,
     grades and the residents' average."""
@@ -164,9 +181,8 @@ class EnrolSelfView(ScopedViewMixin, SingleObjectMixin, View):
         try:
             enrolment = services.enrol(by=request.user, course=course)
         except ValidationError as exc:
-            messages.error(request, refusal_text(exc))
-        else:
-            messages.success(request, enrolment.get_state_display())
+            return again(refused(request, exc), HomeView().get(request))
+        messages.success(request, enrolment.get_state_display())
         return redirect("training:home")
 
 
@@ -187,9 +203,9 @@ class CheckInView(ScopedViewMixin, View):
         try:
             attendance = services.check_in(user=request.user, session=session, code=code)
         except ValidationError as exc:
-            messages.error(request, refusal_text(exc))
+            status = refused(request, exc)
             response = render(
-                request, "training/checkin.html", {"session": session, "code": ""}, status=400
+                request, "training/checkin.html", {"session": session, "code": ""}, status=status
             )
             return response
         messages.success(
@@ -301,8 +317,7 @@ class CourseListView(OrganiserMixin, View):
         except PermissionDenied:
             raise Http404 from None
         except (ValidationError, ValueError) as exc:
-            messages.error(request, refusal_text(exc) if isinstance(exc, ValidationError) else "")
-            return redirect("training:courses")
+            return again(refused(request, exc), self.get(request))
         return redirect("training:course", pk=course.pk)
 
 
@@ -394,9 +409,11 @@ class CourseDetailView(OrganiserMixin, SingleObjectMixin, View):
                 raise Http404
         except PermissionDenied:
             raise Http404 from None
-        except (ValidationError, InvalidOperation) as exc:
-            text = refusal_text(exc) if isinstance(exc, ValidationError) else ""
-            messages.error(request, text or _("Enter the hours as a number."))
+        except ValidationError as exc:
+            return again(refused(request, exc), self.get(request, pk))
+        except InvalidOperation:
+            messages.error(request, _("Enter the hours as a number."))
+            return again(400, self.get(request, pk))
         return redirect("training:course", pk=course.pk)
 
 
@@ -468,7 +485,7 @@ class SessionView(OrganiserMixin, SingleObjectMixin, View):
         except PermissionDenied:
             raise Http404 from None
         except (ValidationError, ValueError) as exc:
-            messages.error(request, refusal_text(exc) if isinstance(exc, ValidationError) else "")
+            return again(refused(request, exc), self.get(request, pk))
         return redirect("training:session", pk=session.pk)
 
 
@@ -577,6 +594,7 @@ class CampaignView(ScopedViewMixin, SingleObjectMixin, View):
                 "workers": workers,
                 "results": services.campaign_results(campaign) if may_see else None,
                 "may_close": request.user.has_perm(TrainingPerm.CHANGE_CAMPAIGN, campaign),
+                "may_rate": services.is_resident_of(request.user, campaign.community_id),
             },
             status=status,
         )
@@ -609,15 +627,10 @@ class CampaignView(ScopedViewMixin, SingleObjectMixin, View):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
-            messages.error(request, refusal_text(exc))
+            status = refused(request, exc)
             campaign.refresh_from_db()
-            return self._page(request, campaign, status=_refused(exc))
+            return self._page(request, campaign, status=status)
         return redirect("training:campaign", pk=campaign.pk)
-
-
-def _refused(exc: ValidationError) -> int:
-    """The status of a refused step: 409 when the state stands in the way, else 400."""
-    return 409 if isinstance(exc, Conflict) else 400
 
 
 class RateServiceView(ScopedViewMixin, View):
@@ -658,8 +671,7 @@ class RateServiceView(ScopedViewMixin, View):
                 comment=request.POST.get("comment", "")[:300],
             )
         except ValidationError as exc:
-            messages.error(request, refusal_text(exc))
-            return self._page(request, status=_refused(exc))
+            return self._page(request, status=refused(request, exc))
         messages.success(
             request,
             _("Thank you: your rating of %(name)s is recorded.")
