@@ -31,10 +31,9 @@ from .sections import (
     by_month,
     by_part,
     link,
-    month_label,
-    months,
     part_rows,
     parts_title,
+    trend_rows,
 )
 
 KEY = "funding"
@@ -142,10 +141,7 @@ def section(scope) -> Section:
     parts = {pk: dict(values) for pk, values in data["parts"].items()}
     for pk, values in data["part_tasks"].items():
         parts.setdefault(pk, {}).update(values)
-    trend = [
-        (month_label(k), data["months"].get(k, 0), home)
-        for k in (f"{y:04d}-{m:02d}" for y, m in months())
-    ]
+    trend = trend_rows(data["months"], home)
     return Section(
         key=KEY,
         title=_("Funds and admitted work"),

@@ -18,10 +18,9 @@ from .sections import (
     by_month,
     by_part,
     link,
-    month_label,
-    months,
     part_rows,
     parts_title,
+    trend_rows,
 )
 
 KEY = "negotiation"
@@ -79,10 +78,7 @@ def section(scope) -> Section:
         Metric("implementing", _("Resolutions being carried out"), data["implementing"], board),
         Metric("archived", _("Resolutions accepted and archived"), data["archived"], board),
     ]
-    trend = [
-        (month_label(k), data["months"].get(k, 0), work)
-        for k in (f"{y:04d}-{m:02d}" for y, m in months())
-    ]
+    trend = trend_rows(data["months"], work)
     return Section(
         key=KEY,
         title=_("Consultations"),

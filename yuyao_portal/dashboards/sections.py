@@ -122,6 +122,13 @@ def month_label(key: str) -> str:
     return f"{int(month)}月" if month != "01" else f"{year[2:]}年1月"
 
 
+def trend_rows(counts: dict, href) -> list[tuple[str, object, object]]:
+    """The trend chart's rows: ``(label, value, link)`` for each of the last months, 0
+    where ``counts`` (from :func:`by_month`) has none."""
+    keys = (f"{y:04d}-{m:02d}" for y, m in months())
+    return [(month_label(k), counts.get(k, 0), href) for k in keys]
+
+
 def by_part(queryset, scope, **aggregates) -> dict[int, dict]:
     """``{part_id: {name: value}}``: the aggregates per part, one grouped query."""
     column = scope.part_column

@@ -22,10 +22,9 @@ from .sections import (
     by_month,
     by_part,
     link,
-    month_label,
-    months,
     part_rows,
     parts_title,
+    trend_rows,
 )
 
 KEY = "training"
@@ -66,10 +65,7 @@ def section(scope) -> Section:
     metrics += [
         Metric(status, str(labels[status]), totals[status], board) for status in Status.values
     ]
-    trend = [
-        (month_label(k), data["months"].get(k, 0), link("training:courses"))
-        for k in (f"{y:04d}-{m:02d}" for y, m in months())
-    ]
+    trend = trend_rows(data["months"], link("training:courses"))
     return Section(
         key=KEY,
         title=_("Training"),

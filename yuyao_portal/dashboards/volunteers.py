@@ -23,10 +23,9 @@ from .sections import (
     by_month,
     by_part,
     link,
-    month_label,
-    months,
     part_rows,
     parts_title,
+    trend_rows,
 )
 
 KEY = "volunteers"
@@ -92,10 +91,7 @@ def section(scope) -> Section:
             for n, count in enumerate(data["stars"], start=1)
         ),
     ]
-    trend = [
-        (month_label(k), data["months"].get(k, 0), work)
-        for k in (f"{y:04d}-{m:02d}" for y, m in months())
-    ]
+    trend = trend_rows(data["months"], work)
     return Section(
         key=KEY,
         title=_("Volunteer service"),
