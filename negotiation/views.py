@@ -21,7 +21,18 @@ from grid.scoped_views import ScopedViewMixin
 
 from . import services
 from .forms import AnswerForm, ProgressForm, ProxyForm, ReviewForm, TaskForm, TextForm, TopicForm
-from .models import Attendance, Meeting, Option, Proxy, Rating, Resolution, Task, Topic, Vote
+from .models import (
+    Attendance,
+    Meeting,
+    Option,
+    Proxy,
+    Rating,
+    Resolution,
+    Stakeholder,
+    Task,
+    Topic,
+    Vote,
+)
 from .permissions import ConsultationPerm
 
 
@@ -161,7 +172,7 @@ class MeetingView(ScopedViewMixin, SingleObjectMixin, View):
         keeper = request.user.has_perm(ConsultationPerm.CHANGE_MEETING, meeting)
         context = {
             "meeting": meeting,
-            "items": meeting.items.all(),
+            "items": [_heard(item) for item in meeting.items.all()],
             "quorum": services.meeting_quorum(meeting),
             "keeper": keeper,
             "signed_in": Attendance.objects.filter(meeting=meeting, user=request.user).exists(),
@@ -192,6 +203,13 @@ class MeetingView(ScopedViewMixin, SingleObjectMixin, View):
                     }
                 )
         return render(request, "negotiation/meeting.html", context)
+
+
+def _heard(item):
+    """An agenda item with its positions under the groups' names."""
+    labels = dict(Stakeholder.choices)
+    item.heard = [(labels.get(g, g), text) for g, text in (item.positions or {}).items()]
+    return item
 
 
 class MeetingQrView(ScopedViewMixin, SingleObjectMixin, View):
