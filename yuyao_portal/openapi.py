@@ -68,11 +68,18 @@ def _resolved(schema, schemas):
     return schema, None
 
 
-def _closed(schema):
+def _closed(schema, schemas=None, seen=None):
     """A request body takes only its documented fields (core.apiinput refuses
-    the others)."""
+    the others), and so does each nested input component it names (a vote's rules)."""
     if isinstance(schema, dict) and schema.get("type") == "object":
         schema["additionalProperties"] = False
+        seen = set() if seen is None else seen
+        for prop in schema.get("properties", {}).values():
+            for child in [prop, *prop.get("allOf", [])] if isinstance(prop, dict) else ():
+                component, name = _resolved(child, schemas or {})
+                if name and name not in seen:
+                    seen.add(name)
+                    _closed(component, schemas, seen)
 
 
 def _form(schema):
@@ -156,7 +163,7 @@ def add_refusals(result, generator, request, public):
                 if content_type == "multipart/form-data" and isinstance(schema, dict):
                     schema = media["schema"] = _form(schema)
                 _guarded(schema)
-                _closed(schema)
+                _closed(schema, schemas)
             responses = operation.setdefault("responses", {})
             for code, (description, component) in refusals.items():
                 responses.setdefault(
