@@ -29,9 +29,9 @@ from core.checkin import is_valid_code
 from core.notify.services import notify
 from core.rules import rule
 from core.timeline import Conflict, refuse
-from grid.models import Post, RequestEvent, Resident, ServiceRequest
+from grid.models import Post, RequestEvent, ServiceRequest
 from grid.permissions import Role
-from grid.scoping import OutOfScope, save_in_scope
+from grid.scoping import OutOfScope, own_ids, save_in_scope
 
 from . import notices
 from . import rules as keys
@@ -958,9 +958,7 @@ def close_campaign(*, by, campaign: Campaign) -> Campaign:
 
 def is_resident_of(user, community_id) -> bool:
     """Whether the user lives in the community (who takes part in its appraisal)."""
-    return Resident.objects.filter(
-        user_id=user.pk, state=Resident.State.LIVING, household__community_id=community_id
-    ).exists()
+    return community_id in own_ids(user, "community")
 
 
 def _score(score) -> int:
@@ -1018,30 +1016,50 @@ def rate_in_campaign(
 RATEABLE_STATES = ("closed", "evaluated")
 
 
-def request_server(request) -> Post | None:
-    """Who of the net served a request: its handler, else who handled it, else who
+def request_servers(requests) -> dict[int, Post | None]:
+    """Who of the net served each request: its handler, else who handled it, else who
     verified and closed it (the grid member), the first of them holding a worker post;
-    that post, in the request's community when they hold several."""
-    candidates = [request.handler_user_id]
-    for action in ("handle", "close"):
-        actor = (
-            RequestEvent.objects.filter(request_id=request.pk, action=action)
-            .order_by("-at", "-id")
-            .values_list("actor_id", flat=True)
-            .first()
+    that post, in the request's community when they hold several. Two queries for any
+    number of requests."""
+    requests = list(requests)
+    last_actor: dict[tuple[int, str], int | None] = {}
+    events = (
+        RequestEvent.objects.filter(
+            request_id__in=[r.pk for r in requests], action__in=("handle", "close")
         )
-        candidates.append(actor)
-    for user_id in candidates:
-        if user_id is None:
-            continue
-        posts = Post.objects.filter(user_id=user_id, is_active=True, role__in=WORKER_ROLES)
-        post = (
-            posts.filter(community_id=request.community_id).order_by("id").first()
-            or posts.order_by("id").first()
-        )
-        if post is not None:
-            return post
-    return None
+        .order_by("request_id", "action", "-at", "-id")
+        .values_list("request_id", "action", "actor_id")
+    )
+    for request_id, action, actor_id in events:
+        last_actor.setdefault((request_id, action), actor_id)
+    candidates = {
+        r.pk: [
+            r.handler_user_id,
+            last_actor.get((r.pk, "handle")),
+            last_actor.get((r.pk, "close")),
+        ]
+        for r in requests
+    }
+    users = {u for ids in candidates.values() for u in ids if u is not None}
+    posts_of: dict[int, list[Post]] = {}
+    posts = Post.objects.filter(user_id__in=users, is_active=True, role__in=WORKER_ROLES)
+    for post in posts.select_related("user").order_by("id"):
+        posts_of.setdefault(post.user_id, []).append(post)
+    servers: dict[int, Post | None] = {}
+    for r in requests:
+        servers[r.pk] = None
+        for user_id in candidates[r.pk]:
+            held = posts_of.get(user_id)
+            if held:
+                here = [p for p in held if p.community_id == r.community_id]
+                servers[r.pk] = (here or held)[0]
+                break
+    return servers
+
+
+def request_server(request) -> Post | None:
+    """Who of the net served one request (see :func:`request_servers`)."""
+    return request_servers([request])[request.pk]
 
 
 def requests_to_rate(user, limit: int = 30) -> list:
@@ -1063,9 +1081,10 @@ def requests_to_rate(user, limit: int = 30) -> list:
             campaign__isnull=True,
         ).values_list("source_id", "score")
     )
+    servers = request_servers(rows)
     found = []
     for row in rows:
-        row.server = request_server(row)
+        row.server = servers[row.pk]
         if row.server is None:
             continue
         row.server_name = person_name(row.server.user)

@@ -155,3 +155,29 @@ def test_the_make_up_list_offers_a_make_up_course(client, world):
     assert not Enrolment.objects.filter(makeup_for=enrolment).exists()
     client.force_login(world.user("grid_member"))
     assert client.get("/training/make-up/").status_code == 404
+
+
+def test_the_requests_to_rate_cost_the_same_queries_however_many(world, django_assert_num_queries):
+    """Who served each request is found for all of them at once (events, then posts),
+    not per request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = close_by_grid_member(world)
+    resident = world.user("resident")
+    with CaptureQueriesContext(connection) as one:
+        assert len(services.requests_to_rate(resident)) == 1
+    for n in range(3):  # three more closed requests, each with its timeline
+        copy = ServiceRequest.objects.get(pk=first.pk)
+        copy.pk = None
+        copy.number = f"{first.number[:16]}X{n}"
+        copy.save()
+        for event in first.events.all():
+            event.pk = None
+            event.request = copy
+            event.save()
+    resident = world.user("resident")
+    with django_assert_num_queries(len(one.captured_queries)):
+        rows = services.requests_to_rate(resident)
+    assert len(rows) == 4
+    assert {r.server.user_id for r in rows} == {world.users["grid_member"].pk}
