@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -30,6 +29,7 @@ from grid.scoped_views import ScopedViewMixin
 from . import services, venture
 from .models import Fund, Source, VentureApplication, VentureCall, VentureReview
 from .permissions import VenturePerm
+from .querysets import visible_calls
 
 Call = VentureCall.State
 App = VentureApplication.State
@@ -79,18 +79,6 @@ def _venture_funds(user):
         .select_related("community", "street")[:50]
         if user.has_perm(VenturePerm.ADD_CALL, fund)
     ]
-
-
-def visible_calls(user):
-    """The calls in one's scope, those one applied to, and every call open for
-    applications or whose results are noticed: a call and its public notice are public
-    to anyone signed in (social organisations have no post); the applications, reviews
-    and management stay in scope."""
-    return VentureCall.objects.filter(
-        Q(pk__in=VentureCall.objects.for_user(user).values("pk"))
-        | Q(state__in=[Call.OPEN, Call.NOTICED])
-        | Q(pk__in=VentureApplication.objects.filter(applicant=user).values("call_id"))
-    )
 
 
 def _fail(request, exc) -> None:
