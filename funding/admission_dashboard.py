@@ -10,16 +10,21 @@ them, each a link to the list it counts."""
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.generic.detail import SingleObjectMixin
 
 from core.masking import mask_name
+from core.timeline import refusal_text
 from grid.scoped_views import ScopedViewMixin
 
+from . import admission
 from .models import AdmissionApplication, BurdenReport, CommunityTask, yuan
 from .permissions import AdmissionPerm
 
@@ -194,11 +199,13 @@ class TasksView(ScopedViewMixin, View):
         if not request.user.has_perm(AdmissionPerm.VIEW_TASK):
             raise Http404
         tasks = filtered_tasks(request.user, request.GET)
+        may_change = request.user.has_perm(AdmissionPerm.CHANGE_TASK)
         return render(
             request,
             "funding/tasks.html",
             {
                 "tasks": tasks[:PAGE],
+                "may_change": may_change,
                 "count": tasks.count(),
                 "query": request.GET.urlencode(),
                 "department": request.GET.get("department", "")[:100],
@@ -224,3 +231,28 @@ class BurdensView(ScopedViewMixin, View):
                 "department": request.GET.get("department", "")[:100],
             },
         )
+
+
+class TaskStepView(ScopedViewMixin, SingleObjectMixin, View):
+    """The community's answer to a task: confirm the money received (booked into its
+    ledger), or refuse a task without an admission number or funding."""
+
+    model = CommunityTask
+
+    def post(self, request, pk, step):
+        task = self.get_object()
+        try:
+            if step == "confirm":
+                admission.confirm_transfer(by=request.user, task=task)
+                messages.success(request, _("The transfer is confirmed and booked."))
+            elif step == "refuse":
+                reason = (request.POST.get("reason") or "").strip()[:200]
+                admission.refuse_task(by=request.user, task=task, reason=reason)
+                messages.success(request, _("The task is refused."))
+            else:
+                raise Http404
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            messages.error(request, refusal_text(exc))
+        return redirect(reverse("funding:tasks") + f"#task-{task.pk}")

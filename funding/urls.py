@@ -34,6 +34,15 @@ urlpatterns = [
     ),
     path("tasks/", admission_dashboard.TasksView.as_view(), name="tasks"),
     path("burdens/", admission_dashboard.BurdensView.as_view(), name="burdens"),
+    *[
+        path(
+            f"tasks/<id:pk>/{step}/",
+            admission_dashboard.TaskStepView.as_view(),
+            {"step": step},
+            name=f"task-{step}",
+        )
+        for step in ("confirm", "refuse")
+    ],
     path("export/<slug:kind>.xlsx", exports.ExportView.as_view(), name="export"),
     *venture_views.url_patterns(),
     path("funds/<id:pk>/", views.FundView.as_view(), name="fund"),

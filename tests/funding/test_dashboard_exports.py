@@ -104,3 +104,32 @@ def test_exports_are_scoped_and_masked(world, client):
     client.force_login(world.user("resident"))
     for kind in ("expenditures", "admissions", "tasks", "burdens"):
         assert client.get(f"/funding/export/{kind}.xlsx").status_code == 404, kind
+
+
+def test_the_community_confirms_money_and_refuses_an_unfunded_task(world, client):
+    from funding import admission
+    from funding.models import LedgerEntry
+
+    community = world.communities[0]
+    admitted = CommunityTask.objects.get(community=community, department="县统计局")
+    unfunded = admission.register_task(
+        by=world.user("community_worker"), community=community, department="某局", title="报表"
+    )
+    client.force_login(world.user("other_street_admin"))
+    assert client.post(f"/funding/tasks/{unfunded.pk}/refuse/").status_code == 404
+    client.force_login(world.user("community_secretary"))
+    page = client.get("/funding/tasks/").content.decode()
+    assert f'data-testid="confirm-{admitted.pk}"' in page
+    assert f'data-testid="refuse-{unfunded.pk}"' in page
+    assert f'data-testid="refuse-{admitted.pk}"' not in page
+    client.post(f"/funding/tasks/{admitted.pk}/refuse/")  # admitted and funded: refused
+    assert CommunityTask.objects.get(pk=admitted.pk).state == "admitted"
+    client.post(f"/funding/tasks/{admitted.pk}/confirm/")
+    admitted.refresh_from_db()
+    assert admitted.state == "funded" and LedgerEntry.objects.filter(pk=admitted.entry_id).exists()
+    client.post(f"/funding/tasks/{unfunded.pk}/refuse/", {"reason": "无准入编号"})
+    assert CommunityTask.objects.get(pk=unfunded.pk).state == "refused"
+    assert client.post(f"/funding/tasks/{unfunded.pk}/nonsense/").status_code == 404
+    client.force_login(world.user("county_admin"))
+    html = client.get("/funding/admission/dashboard/").content.decode()
+    assert 'data-testid="refused-total"' in html and "/funding/tasks/?department=" in html
