@@ -96,3 +96,22 @@ def test_resident_rates_on_the_appraisal_page(client, world):
     client.force_login(world.user("community_secretary"))
     html = client.get(f"/training/appraisal/{campaign.pk}/").content.decode()
     assert "4.00" in html
+
+
+def test_my_hours_against_my_quota_before_the_nightly_computation(client, world):
+    from training.models import Compliance
+
+    course = make_course(world.streets[0])
+    session = make_session(course, days=-1)
+    worker = world.user("grid_member")
+    enrolment = services.enrol(by=world.user("street_admin"), course=course, user=worker)
+    services.mark_attendance(
+        by=world.user("street_admin"), session=session, enrolment=enrolment, status="present"
+    )
+    assert not Compliance.objects.filter(user=worker).exists()
+    client.force_login(worker)
+    hours = client.get("/training/").content.decode()
+    assert 'data-testid="my-hours"' in hours
+    assert '<span class="stat-value">4.0</span>' in hours  # attended
+    assert '<span class="stat-value">32</span>' in hours  # a grid member's yearly quota
+    assert not Compliance.objects.filter(user=worker).exists()  # a read writes nothing
