@@ -7,10 +7,16 @@ from .models import (
     Appointment,
     AppointmentSlot,
     BoardPost,
+    Commitment,
+    CommunityNeed,
     Emergency,
     InterestGroup,
     Notice,
+    ResourceRequest,
     RollCallAnswer,
+    Unit,
+    UnitProject,
+    UnitResource,
 )
 
 
@@ -81,3 +87,61 @@ class InterestGroupAdmin(ReadOnlyMixin, ScopedModelAdmin):
     list_filter = ["state"]
     search_fields = ["name", "description"]
     list_select_related = ["community"]
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedModelAdmin):
+    """The directory of units on the net; the office keeps it here or on its pages."""
+
+    list_display = ["name", "kind", "community", "handling_unit", "is_active", "joined_on"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "address"]
+    list_select_related = ["community", "handling_unit"]
+    raw_id_fields = ["handling_unit"]
+    exclude = ["street", "grid", "building"]
+
+
+@admin.register(UnitResource)
+class UnitResourceAdmin(ScopedModelAdmin):
+    list_display = ["name", "unit", "kind", "capacity", "is_offered", "is_active"]
+    list_filter = ["kind", "is_offered", "is_active"]
+    search_fields = ["name", "unit__name"]
+    list_select_related = ["unit"]
+    raw_id_fields = ["unit"]
+    exclude = ["street", "community", "grid", "building"]
+
+
+@admin.register(UnitProject)
+class UnitProjectAdmin(ScopedModelAdmin):
+    list_display = ["title", "unit", "state", "starts_on", "ends_on"]
+    list_filter = ["state"]
+    search_fields = ["title", "unit__name"]
+    list_select_related = ["unit"]
+    raw_id_fields = ["unit"]
+    exclude = ["street", "community", "grid", "building"]
+
+
+@admin.register(CommunityNeed)
+class CommunityNeedAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    """Needs are posted and claimed on the units' pages (the claim is a service)."""
+
+    list_display = ["title", "community", "state", "created_at"]
+    list_filter = ["state"]
+    search_fields = ["title", "description"]
+    list_select_related = ["community"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    list_display = ["title", "unit", "side", "state", "signed_at"]
+    list_filter = ["side", "state"]
+    search_fields = ["title", "unit__name"]
+    list_select_related = ["unit"]
+
+
+@admin.register(ResourceRequest)
+class ResourceRequestAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    list_display = ["resource", "requester_name", "state", "starts_at", "created_at"]
+    list_filter = ["state"]
+    list_select_related = ["resource"]
+    raw_id_fields = ["resource", "requested_by", "answered_by"]

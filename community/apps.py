@@ -14,9 +14,10 @@ class CommunityConfig(AppConfig):
         from grid.demo import register_demo_step
 
         from . import notices, rules  # noqa: F401  (the notice kinds and rule parameters)
-        from .demo import seed_demo_appointments, seed_demo_emergency
+        from .demo import seed_demo_appointments, seed_demo_emergency, seed_demo_units
         from .services import send_reminders
 
         register_sweep("appointments", send_reminders)
         register_demo_step("community.appointments", seed_demo_appointments)
         register_demo_step("community.emergency", seed_demo_emergency)
+        register_demo_step("community.units", seed_demo_units)

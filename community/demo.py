@@ -116,3 +116,105 @@ def seed_demo_emergency() -> int:
             answered_at=opened + datetime.timedelta(minutes=minutes)
         )
     return 1 + len(answering)
+
+
+def seed_demo_units() -> int:
+    """Units on the net of the demo resident's community (共驻共建): the property company
+    of their building (the grid's handling unit, linked), a school and a hospital with
+    rooms, venues and services, a project, the needs list with one need claimed and
+    delivered, an offer claimed by the community, and a resident's room request."""
+    from .models import Unit
+    from .services import (
+        add_resource,
+        claim_need,
+        claim_offer,
+        post_need,
+        record_delivery,
+        register_unit,
+        request_resource,
+    )
+
+    resident = (
+        Resident.objects.filter(user__username="resident1")
+        .select_related("household__building", "user")
+        .first()
+    )
+    if resident is None:
+        return 0
+    community = resident.household.community
+    post = (
+        Post.objects.filter(community=community, role=Role.COMMUNITY_SECRETARY, is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if post is None or Unit.objects.filter(community=community).exists():
+        return 0
+    office = post.user
+    company = resident.household.building.property_company
+    made = 0
+    units = []
+    if company is not None and not hasattr(company, "community_unit"):
+        units.append(
+            register_unit(
+                by=office,
+                community=community,
+                name=company.name,
+                kind="property_company",
+                handling_unit=company,
+                contact_phone=company.contact_phone,
+                description="小区物业服务企业，参与共驻共建。",
+            )
+        )
+    units.append(
+        register_unit(
+            by=office,
+            community=community,
+            name=f"{community.name}实验小学",
+            kind="school",
+            address="学堂路1号",
+            contact_name="王老师",
+            contact_phone="13905741234",
+        )
+    )
+    units.append(
+        register_unit(
+            by=office,
+            community=community,
+            name=f"{community.name}卫生服务站",
+            kind="hospital",
+            contact_phone="0574-62001234",
+        )
+    )
+    made += len(units)
+    first = units[0]
+    room = add_resource(by=office, unit=first, kind="room", name="多功能会议室", capacity=40)
+    offer = add_resource(
+        by=office, unit=units[-1], kind="service", name="每月一次义诊", is_offered=True
+    )
+    add_resource(by=office, unit=units[-2], kind="venue", name="操场（周末）", capacity=300)
+    from .models import UnitProject
+
+    UnitProject.objects.create(unit=first, title="楼道照明改造", state="running")
+    need = post_need(
+        by=office,
+        community=community,
+        title="老年助餐点需要场地",
+        description="每天中午11点到13点，约40位老人。",
+    )
+    post_need(
+        by=office, community=community, title="暑期少儿托管", description="两周，约30名孩子。"
+    )
+    pledge = claim_need(by=office, unit=first, need=need, title="提供助餐场地")
+    record_delivery(by=office, commitment=pledge, what="十一月助餐场地", people=40)
+    claim_offer(by=office, offer=offer)
+    start = timezone.localtime() + datetime.timedelta(days=3)
+    start = start.replace(hour=19, minute=0, second=0, microsecond=0)
+    if resident.user is not None:
+        request_resource(
+            by=resident.user,
+            resource=room,
+            purpose="楼栋议事会",
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+        )
+    return made

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import UserObjectPermissionBase
 
 from core.timeline import TimelineEntry
@@ -615,14 +616,17 @@ class UnitResource(HangsOnUnit):
     lock)."""
 
     class Kind(models.TextChoices):
-        ROOM = "room", _("Room")
+        ROOM = "room", pgettext_lazy("unit resource", "Room")
         VENUE = "venue", _("Venue")
         SERVICE = "service", _("Service")
 
     self_access = COMMUNITY_READS
 
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="resources", verbose_name=_("unit")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="resources",
+        verbose_name=pgettext_lazy("unit on the net", "unit"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100)
@@ -655,7 +659,10 @@ class UnitProject(HangsOnUnit):
     self_access = COMMUNITY_READS
 
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="projects", verbose_name=_("unit")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=pgettext_lazy("unit on the net", "unit"),
     )
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"), max_length=1000, blank=True)
@@ -724,7 +731,10 @@ class Commitment(HangsOnUnit):
     self_access = COMMUNITY_READS
 
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("unit")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        verbose_name=pgettext_lazy("unit on the net", "unit"),
     )
     side = models.CharField(_("claimed by"), max_length=16, choices=Side.choices)
     need = models.ForeignKey(
@@ -816,7 +826,7 @@ class ResourceRequest(TierScoped):
     class State(models.TextChoices):
         REQUESTED = "requested", _("Requested")
         ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
+        DECLINED = "declined", pgettext_lazy("resource request", "Declined")
         DELIVERED = "delivered", _("Delivered")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -835,8 +845,8 @@ class ResourceRequest(TierScoped):
     requester_name = models.CharField(_("shown as"), max_length=40)
     for_group = models.CharField(_("for the team or group"), max_length=100, blank=True)
     purpose = models.CharField(_("what it is for"), max_length=300)
-    starts_at = models.DateTimeField(_("from"), null=True, blank=True)
-    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    starts_at = models.DateTimeField(pgettext_lazy("time", "from"), null=True, blank=True)
+    ends_at = models.DateTimeField(pgettext_lazy("time", "until"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.REQUESTED
     )

@@ -131,6 +131,9 @@ UNIT_ROLE_PERMISSIONS: dict[Role, set[str]] = {
     Role.COMMUNITY_SECRETARY: set(UnitPerm),
     Role.COMMUNITY_WORKER: set(UnitPerm),
     Role.GRID_MEMBER: _UNIT_READ - {UnitPerm.VIEW_REQUEST},
+    # A unit's staff read their community's directory, needs and commitments (the
+    # requests to their own unit come through the unit: community.querysets).
+    Role.UNIT_STAFF: _UNIT_READ - {UnitPerm.VIEW_REQUEST},
 }
 for _role, _perms in UNIT_ROLE_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS.get(_role, set()) | _perms

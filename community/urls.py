@@ -5,7 +5,7 @@ from django.urls.converters import get_converters
 
 from grid.converters import IdConverter
 
-from . import board_views, emergency_views, group_views, notice_views, views
+from . import board_views, emergency_views, group_views, notice_views, unit_views, views
 
 if "id" not in get_converters():  # grid's URLs register it first in the portal
     register_converter(IdConverter, "id")
@@ -52,6 +52,27 @@ urlpatterns = [
         name="emergency-answer",
     ),
     path("emergencies/<id:pk>/close/", emergency_views.CloseView.as_view(), name="emergency-close"),
+    path("units/", unit_views.UnitListView.as_view(), name="units"),
+    path("units/requests/", unit_views.RequestListView.as_view(), name="unit-requests"),
+    path("units/<id:pk>/", unit_views.UnitDetailView.as_view(), name="unit-detail"),
+    *[
+        path(
+            f"units/<id:pk>/{step}/",
+            unit_views.UnitActionView.as_view(),
+            {"step": step},
+            name=f"unit-{step}",
+        )
+        for step in ("request", "claim-need", "claim-offer", "deliver")
+    ],
+    *[
+        path(
+            f"units/requests/<id:pk>/{step}/",
+            unit_views.RequestActionView.as_view(),
+            {"step": step},
+            name=f"unit-request-{step}",
+        )
+        for step in ("accept", "decline", "deliver", "cancel")
+    ],
     path("slots/open/", views.OpenSlotsView.as_view(), name="slot-open"),
     path("slots/<id:pk>/book/", views.BookView.as_view(), name="slot-book"),
     path("slots/<id:pk>/close/", views.CloseSlotView.as_view(), name="slot-close"),

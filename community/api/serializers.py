@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.apiinput import StrictInputMixin
+from core.masking import mask_phone
 from grid.api.errors import rule_error
 from grid.models import Building, Community, Grid, Household, Street
 from grid.scoping import restrict_related_choices
@@ -13,15 +14,21 @@ from ..models import (
     AppointmentSlot,
     BoardPost,
     BoardReply,
+    Commitment,
+    CommunityNeed,
+    Delivery,
     Emergency,
     EmergencyKind,
     GroupPost,
     InterestGroup,
     Notice,
+    ResourceRequest,
     RollCallAnswer,
     Service,
+    Unit,
+    UnitResource,
 )
-from ..services import mobilisation_states
+from ..services import may_act_for, mobilisation_states
 
 
 class ScopedInput(StrictInputMixin, serializers.Serializer):
@@ -342,3 +349,150 @@ class GroupPostSerializer(serializers.ModelSerializer):
 class HideGroupPostInput(StrictInputMixin, serializers.Serializer):
     post = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     reason = serializers.CharField(max_length=200)
+
+
+# --- units on the net (共驻共建) ---------------------------------------------------------
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    contact_phone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Unit
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_label",
+            "community",
+            "handling_unit",
+            "description",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "joined_on",
+        ]
+        read_only_fields = fields
+
+    def get_contact_phone(self, unit) -> str:
+        """Masked unless the caller acts for the unit or keeps the directory."""
+        request = self.context.get("request")
+        if request is not None and may_act_for(request.user, unit):
+            return unit.contact_phone
+        return mask_phone(unit.contact_phone)
+
+
+class UnitResourceSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = UnitResource
+        fields = [
+            "id",
+            "unit",
+            "unit_name",
+            "kind",
+            "kind_label",
+            "name",
+            "description",
+            "capacity",
+            "is_offered",
+            "is_booked_by_time",
+        ]
+        read_only_fields = fields
+
+
+class CommunityNeedSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = CommunityNeed
+        fields = ["id", "community", "title", "description", "state", "state_label", "created_at"]
+        read_only_fields = fields
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Delivery
+        fields = ["id", "what", "delivered_on", "people", "created_at"]
+        read_only_fields = fields
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    side_label = serializers.CharField(source="get_side_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    deliveries = DeliverySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id",
+            "unit",
+            "side",
+            "side_label",
+            "need",
+            "offer",
+            "title",
+            "state",
+            "state_label",
+            "signed_at",
+            "deliveries",
+        ]
+        read_only_fields = fields
+
+
+class ResourceRequestSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = ResourceRequest
+        fields = [
+            "id",
+            "resource",
+            "requester_name",
+            "for_group",
+            "purpose",
+            "starts_at",
+            "ends_at",
+            "state",
+            "state_label",
+            "answer",
+            "created_at",
+            "answered_at",
+        ]
+        read_only_fields = fields
+
+
+class PostNeedInput(ScopedInput):
+    community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.all())
+    title = serializers.CharField(max_length=100)
+    description = serializers.CharField(max_length=1000)
+
+
+class ClaimNeedInput(ScopedInput):
+    need = serializers.PrimaryKeyRelatedField(queryset=CommunityNeed.objects.all())
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ClaimOfferInput(StrictInputMixin, serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class RequestResourceInput(StrictInputMixin, serializers.Serializer):
+    purpose = serializers.CharField(max_length=300)
+    for_group = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    ends_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class DeliveryInput(StrictInputMixin, serializers.Serializer):
+    what = serializers.CharField(max_length=300)
+    delivered_on = serializers.DateField(required=False, allow_null=True, default=None)
+    people = serializers.IntegerField(min_value=0, max_value=100000, required=False, default=0)
+    done = serializers.BooleanField(required=False, default=False)
+
+
+class AnswerInput(StrictInputMixin, serializers.Serializer):
+    answer = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

@@ -93,3 +93,39 @@ def test_a_household_answering_from_ten_phones_at_once_has_one_answer():
     )
     assert [kind for kind, _detail in outcomes] == ["ok"] * 10, outcomes
     assert RollCallAnswer.objects.filter(emergency=emergency, household=household).count() == 1
+
+
+def test_two_staff_accepting_overlapping_room_requests_at_once_book_it_once():
+    import datetime
+
+    from django.utils import timezone
+
+    from community.models import ResourceRequest, Unit, UnitResource
+
+    world = build_world()
+    room = UnitResource.objects.get(unit=Unit.objects.get(name="阳光物业"), kind="room")
+    day = timezone.localdate() + datetime.timedelta(days=4)
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(19)))
+    asked = []
+    for n in range(6):
+        user = resident_user(world.residents[0].household, f"asker{n}")
+        asked.append(
+            services.request_resource(
+                by=user,
+                resource=room,
+                purpose=f"活动{n}",
+                starts_at=start + datetime.timedelta(minutes=10 * n),
+                ends_at=start + datetime.timedelta(hours=2),
+            )
+        )
+    answerers = [world.user("unit_staff"), world.user("community_worker")] * 3
+    outcomes = run_together(
+        [
+            lambda r=r, by=by: services.accept_request(by=by, request=r)
+            for r, by in zip(asked, answerers, strict=True)
+        ]
+    )
+    kinds = [kind for kind, _detail in outcomes]
+    assert "error" not in kinds, outcomes
+    assert kinds.count("ok") == 1 and kinds.count("refused") == 5
+    assert ResourceRequest.objects.filter(resource=room, state="accepted").count() == 1
