@@ -71,6 +71,33 @@ def _worker_posts(node=None):
     return posts.order_by("user_id", "id")
 
 
+def live_standing(user, year: int):
+    """My standing before the nightly computation has a row for me (unsaved): the hours
+    attended in ``year`` against the quota of the post the computation would take (the
+    highest quota, at least the party members' one); None without a worker post."""
+    posts = list(_worker_posts().filter(user_id=user.pk))
+    if not posts:
+        return None
+    post = max(posts, key=lambda p: role_quota(p.role, p.scope_node()))
+    quota = role_quota(post.role, post.scope_node())
+    if PartyMembership.objects.filter(
+        resident__user_id=user.pk, status__in=["full", "probationary"]
+    ).exists():
+        quota = max(quota, Decimal(rule(keys.QUOTA_PARTY_MEMBER)))
+    hours = Attendance.objects.filter(user_id=user.pk, on__year=year).aggregate(total=Sum("hours"))[
+        "total"
+    ]
+    return Compliance(
+        user_id=user.pk,
+        post=post,
+        year=year,
+        quota=quota,
+        hours=(hours or Decimal(0)).quantize(Decimal("0.1")),
+        needs=[],
+        status="",
+    )
+
+
 @transaction.atomic
 def compute_compliance(*, year: int | None = None, node=None, today=None) -> int:
     """Compute the standing of every worker (under ``node``) for ``year``; answers the

@@ -116,30 +116,6 @@ def archive_of(user) -> dict:
     }
 
 
-def live_standing(user, year: int):
-    """My hours against my quota before the nightly computation has a row for me: the
-    hours attended this year and the quota of my post (None without a worker post)."""
-    post = (
-        Post.objects.filter(user_id=user.pk, is_active=True, role__in=compliance.WORKER_ROLES)
-        .order_by("id")
-        .first()
-    )
-    if post is None:
-        return None
-    hours = Attendance.objects.filter(user_id=user.pk, on__year=year).aggregate(total=Sum("hours"))[
-        "total"
-    ]
-    return Compliance(
-        user_id=user.pk,
-        post=post,
-        year=year,
-        quota=compliance.role_quota(post.role, post.scope_node()),
-        hours=(hours or Decimal(0)).quantize(Decimal("0.1")),
-        needs=[],
-        status="",
-    )
-
-
 class HomeView(ScopedViewMixin, View):
     """My training (every worker) and, for an organiser, the way to the workbench."""
 
@@ -177,7 +153,7 @@ class HomeView(ScopedViewMixin, View):
             Compliance.objects.filter(user_id=request.user.pk, year=now.year)
             .select_related("post")
             .first()
-        ) or live_standing(request.user, timezone.localdate().year)
+        ) or compliance.live_standing(request.user, timezone.localdate().year)
         return render(
             request,
             "training/home.html",
